@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msi_lease: MSI/MSI-X vector accounting and leasing per PCI host bridge.
+ *
+ * Layers, bottom up:
+ *   pool.c   per-bridge pools and their clients; no PCI inside
+ *   pci.c    host bridges and functions, bus notifier, vector counting
+ *   sysfs.c  /sys/kernel/msi_lease/
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "internal.h"
+
+static int __init msi_lease_init(void)
+{
+	int ret;
+
+	ret = msi_lease_sysfs_init();
+	if (ret)
+		return ret;
+	ret = msi_lease_pci_init();
+	if (ret) {
+		msi_lease_sysfs_exit();
+		return ret;
+	}
+	pr_info("accounting MSI/MSI-X vectors per host bridge\n");
+	return 0;
+}
+
+static void __exit msi_lease_exit(void)
+{
+	msi_lease_pci_exit();
+	msi_lease_sysfs_exit();
+}
+
+module_init(msi_lease_init);
+module_exit(msi_lease_exit);
+
+MODULE_DESCRIPTION("MSI/MSI-X vector accounting and leasing per PCI host bridge");
+MODULE_AUTHOR("The msi-lease developers");
+MODULE_LICENSE("GPL");

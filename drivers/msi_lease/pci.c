@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msi_lease PCI glue: finds every host bridge and every function under
+ * it, and keeps the pools' view of who holds which MSI/MSI-X vectors in
+ * step with the PCI core.
+ *
+ * The vectors of a function are counted from the PCI core's own state
+ * (pci_irq_vector() over the MSI-X table or the MSI multi-message range),
+ * so the numbers hold for drivers that know nothing about msi_lease.
+ * Counts are refreshed on every driver bind/unbind (bus notifier) and
+ * before every sysfs read, which also catches drivers that allocate
+ * vectors outside probe (nvme's reset work, for one).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/notifier.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include <linux/msi_lease.h>
+
+#include "internal.h"
+
+/*
+ * msi_lease_lock protects the list of bridges, each bridge's list of
+ * functions, and membership of functions in pools.
+ *
+ * Lock order, outermost first:
+ *   pci_lock_rescan_remove()
+ *     device_lock(&pdev->dev)
+ *       msi_lease_lock
+ *         msi_lease_pool.lock
+ *
+ * sysfs readers take device_lock and msi_lease_lock, so kobjects are
+ * never deleted with either held: kobject_del() waits for the readers.
+ */
+DEFINE_MUTEX(msi_lease_lock);
+static LIST_HEAD(msi_lease_bridges);
+
+static struct msi_lease_bridge *bridge_find(struct pci_host_bridge *host)
+{
+	struct msi_lease_bridge *bridge;
+
+	lockdep_assert_held(&msi_lease_lock);
+
+	list_for_each_entry(bridge, &msi_lease_bridges, node)
+		if (bridge->host == host)
+			return bridge;
+	return NULL;
+}
+
+static struct msi_lease_bridge *bridge_get_or_add(struct pci_host_bridge *host)
+{
+	struct msi_lease_bridge *bridge;
+	int ret;
+
+	lockdep_assert_held(&msi_lease_lock);
+
+	bridge = bridge_find(host);
+	if (bridge)
+		return bridge;
+
+	bridge = msi_lease_sysfs_bridge_alloc();
+	if (!bridge)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&bridge->fns);
+	msi_lease_pool_init(&bridge->pool, MSI_LEASE_UNLIMITED);
+	get_device(&host->dev);
+	bridge->host = host;
+
+	ret = msi_lease_sysfs_bridge_add(bridge);
+	if (ret) {
+		/* The kobject's release drops the host reference. */
+		kobject_put(&bridge->kobj);
+		return ERR_PTR(ret);
+	}
+	list_add_tail(&bridge->node, &msi_lease_bridges);
+	return bridge;
+}
+
+static struct msi_lease_fn *fn_find(struct pci_dev *pdev)
+{
+	struct msi_lease_bridge *bridge;
+	struct msi_lease_fn *fn;
+
+	lockdep_assert_held(&msi_lease_lock);
+
+	bridge = bridge_find(pci_find_host_bridge(pdev->bus));
+	if (!bridge)
+		return NULL;
+	list_for_each_entry(fn, &bridge->fns, node)
+		if (fn->pdev == pdev)
+			return fn;
+	return NULL;
+}
+
+/* Start accounting @pdev; a no-op if it is accounted already. */
+static int fn_add(struct pci_dev *pdev)
+{
+	struct msi_lease_bridge *bridge;
+	struct msi_lease_fn *fn;
+	int ret;
+
+	mutex_lock(&msi_lease_lock);
+	if (fn_find(pdev)) {
+		ret = 0;
+		goto unlock;
+	}
+
+	bridge = bridge_get_or_add(pci_find_host_bridge(pdev->bus));
+	if (IS_ERR(bridge)) {
+		ret = PTR_ERR(bridge);
+		goto unlock;
+	}
+
+	fn = msi_lease_sysfs_fn_alloc();
+	if (!fn) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
+	fn->bridge = bridge;
+	fn->pdev = pci_dev_get(pdev);
+	msi_lease_client_init(&fn->client);
+
+	ret = msi_lease_sysfs_fn_add(fn);
+	if (ret) {
+		/* The kobject's release drops the device reference. */
+		kobject_put(&fn->kobj);
+		goto unlock;
+	}
+	list_add_tail(&fn->node, &bridge->fns);
+	msi_lease_pool_attach(&bridge->pool, &fn->client);
+unlock:
+	mutex_unlock(&msi_lease_lock);
+	if (ret)
+		pci_warn(pdev, "msi_lease: cannot account this function: %d\n",
+			 ret);
+	return ret;
+}
+
+/* Unlink @fn from its bridge; the caller deletes and drops its kobject. */
+static void fn_unlink(struct msi_lease_fn *fn)
+{
+	lockdep_assert_held(&msi_lease_lock);
+
+	list_del_init(&fn->node);
+	msi_lease_pool_detach(&fn->client);
+}
+
+static void fn_remove(struct pci_dev *pdev)
+{
+	struct msi_lease_fn *fn;
+
+	mutex_lock(&msi_lease_lock);
+	fn = fn_find(pdev);
+	if (fn)
+		fn_unlink(fn);
+	mutex_unlock(&msi_lease_lock);
+
+	if (fn) {
+		msi_lease_sysfs_fn_del(fn);
+		kobject_put(&fn->kobj);
+	}
+}
+
+/*
+ * Count the vectors @pdev holds, from the PCI core's own records.  The
+ * caller holds the device lock: the MSI descriptor store is freed when a
+ * driver unbinds, and the device lock is what keeps unbind away.
+ */
+static unsigned int fn_count_vectors(struct pci_dev *pdev,
+				     enum msi_lease_mode *mode)
+{
+	unsigned int n = 0;
+	int i, limit;
+
+	device_lock_assert(&pdev->dev);
+
+	if (pdev->msix_enabled) {
+		*mode = MSI_LEASE_MODE_MSIX;
+		limit = pci_msix_vec_count(pdev);
+	} else if (pdev->msi_enabled) {
+		*mode = MSI_LEASE_MODE_MSI;
+		limit = pci_msi_vec_count(pdev);
+	} else {
+		*mode = MSI_LEASE_MODE_NONE;
+		return 0;
+	}
+
+	/* MSI-X tables may have holes (dynamic allocation): probe each slot. */
+	for (i = 0; i < limit; i++)
+		if (pci_irq_vector(pdev, i) > 0)
+			n++;
+	if (!n)
+		*mode = MSI_LEASE_MODE_NONE;
+	return n;
+}
+
+/* Re-count @fn's vectors; the caller holds @fn's device lock. */
+static void fn_recount(struct msi_lease_fn *fn)
+{
+	enum msi_lease_mode mode;
+	unsigned int n;
+
+	n = fn_count_vectors(fn->pdev, &mode);
+	mutex_lock(&msi_lease_lock);
+	/* A detached client (device going away) keeps its last count. */
+	if (fn->client.pool)
+		msi_lease_client_set_held(&fn->client, mode, n);
+	mutex_unlock(&msi_lease_lock);
+}
+
+/**
+ * msi_lease_fn_refresh() - bring one function's count up to date
+ * @fn: the function; the caller holds a reference on its kobject
+ *
+ * Context: process context; takes the function's device lock.
+ */
+void msi_lease_fn_refresh(struct msi_lease_fn *fn)
+{
+	device_lock(&fn->pdev->dev);
+	fn_recount(fn);
+	device_unlock(&fn->pdev->dev);
+}
+
+/**
+ * msi_lease_fn_show_irqs() - list the Linux IRQs of a function's vectors
+ * @fn: the function; the caller holds a reference on its kobject
+ * @buf: sysfs buffer
+ *
+ * Return: bytes written: the IRQ numbers, space separated, newline ended.
+ */
+ssize_t msi_lease_fn_show_irqs(struct msi_lease_fn *fn, char *buf)
+{
+	struct pci_dev *pdev = fn->pdev;
+	ssize_t len = 0;
+	int i, irq, limit = 0;
+
+	device_lock(&pdev->dev);
+	if (pdev->msix_enabled)
+		limit = pci_msix_vec_count(pdev);
+	else if (pdev->msi_enabled)
+		limit = pci_msi_vec_count(pdev);
+	for (i = 0; i < limit; i++) {
+		irq = pci_irq_vector(pdev, i);
+		if (irq > 0)
+			len += sysfs_emit_at(buf, len, "%s%d", len ? " " : "",
+					     irq);
+	}
+	device_unlock(&pdev->dev);
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+/**
+ * msi_lease_pci_vectors() - vectors msi_lease accounts to a PCI function
+ * @pdev: the function
+ *
+ * Re-counts from the PCI core first, so the answer is current.
+ *
+ * Context: process context; takes @pdev's device lock, so a driver must
+ * not call it from its own probe or remove.
+ * Return: the number of MSI/MSI-X vectors @pdev holds, or -ENODEV if
+ * msi_lease does not know the function.
+ */
+int msi_lease_pci_vectors(struct pci_dev *pdev)
+{
+	struct msi_lease_fn *fn;
+	int n;
+
+	mutex_lock(&msi_lease_lock);
+	fn = fn_find(pdev);
+	if (fn)
+		kobject_get(&fn->kobj);
+	mutex_unlock(&msi_lease_lock);
+	if (!fn)
+		return -ENODEV;
+
+	msi_lease_fn_refresh(fn);
+	n = msi_lease_client_held(&fn->client, NULL);
+	kobject_put(&fn->kobj);
+	return n;
+}
+EXPORT_SYMBOL_GPL(msi_lease_pci_vectors);
+
+/*
+ * Pin the functions of @only (or of every bridge, if NULL) so they can be
+ * re-counted after msi_lease_lock is dropped: device locks rank above it.
+ * Returns a kcalloc()ed array the caller passes to fns_refresh_unpin().
+ */
+static struct msi_lease_fn **fns_pin(struct msi_lease_bridge *only,
+				     unsigned int *nr)
+{
+	struct msi_lease_bridge *bridge;
+	struct msi_lease_fn *fn, **fns;
+	unsigned int n = 0;
+
+	mutex_lock(&msi_lease_lock);
+	list_for_each_entry(bridge, &msi_lease_bridges, node)
+		if (!only || bridge == only)
+			n += bridge->pool.nr_clients;
+	fns = kcalloc(n, sizeof(*fns), GFP_KERNEL);
+	n = 0;
+	list_for_each_entry(bridge, &msi_lease_bridges, node) {
+		if (!fns || (only && bridge != only))
+			continue;
+		list_for_each_entry(fn, &bridge->fns, node) {
+			kobject_get(&fn->kobj);
+			fns[n++] = fn;
+		}
+	}
+	mutex_unlock(&msi_lease_lock);
+	*nr = n;
+	return fns;
+}
+
+static void fns_refresh_unpin(struct msi_lease_fn **fns, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		msi_lease_fn_refresh(fns[i]);
+		kobject_put(&fns[i]->kobj);
+	}
+	kfree(fns);
+}
+
+/**
+ * msi_lease_bridge_refresh() - bring every count of a bridge up to date
+ * @bridge: the bridge; the caller holds a reference on its kobject
+ *
+ * Context: process context; takes each function's device lock.
+ */
+void msi_lease_bridge_refresh(struct msi_lease_bridge *bridge)
+{
+	struct msi_lease_fn **fns;
+	unsigned int nr;
+
+	fns = fns_pin(bridge, &nr);
+	fns_refresh_unpin(fns, nr);
+}
+
+static int msi_lease_pci_notify(struct notifier_block *nb,
+				unsigned long action, void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+	struct msi_lease_fn *fn;
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		fn_add(pdev);
+		break;
+	case BUS_NOTIFY_DEL_DEVICE:
+		fn_remove(pdev);
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+	case BUS_NOTIFY_DRIVER_NOT_BOUND:
+		/* The driver core holds the device lock for these. */
+		mutex_lock(&msi_lease_lock);
+		fn = fn_find(pdev);
+		if (fn)
+			kobject_get(&fn->kobj);
+		mutex_unlock(&msi_lease_lock);
+		if (fn) {
+			fn_recount(fn);
+			kobject_put(&fn->kobj);
+		}
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block msi_lease_pci_nb = {
+	.notifier_call = msi_lease_pci_notify,
+};
+
+static void msi_lease_pci_teardown(void)
+{
+	struct msi_lease_bridge *bridge, *btmp;
+	struct msi_lease_fn *fn, *ftmp;
+	LIST_HEAD(fns);
+	LIST_HEAD(bridges);
+
+	mutex_lock(&msi_lease_lock);
+	list_for_each_entry(bridge, &msi_lease_bridges, node) {
+		list_for_each_entry_safe(fn, ftmp, &bridge->fns, node) {
+			fn_unlink(fn);
+			list_add_tail(&fn->node, &fns);
+		}
+	}
+	list_splice_init(&msi_lease_bridges, &bridges);
+	mutex_unlock(&msi_lease_lock);
+
+	list_for_each_entry_safe(fn, ftmp, &fns, node) {
+		list_del_init(&fn->node);
+		msi_lease_sysfs_fn_del(fn);
+		kobject_put(&fn->kobj);
+	}
+	list_for_each_entry_safe(bridge, btmp, &bridges, node) {
+		list_del_init(&bridge->node);
+		msi_lease_sysfs_bridge_del(bridge);
+		kobject_put(&bridge->kobj);
+	}
+}
+
+/**
+ * msi_lease_pci_init() - account every PCI function present and to come
+ *
+ * The notifier goes in first so no function added meanwhile is missed
+ * (fn_add() is idempotent); the walk runs under the rescan/remove lock so
+ * no function is removed between being found and being accounted.
+ *
+ * Return: 0 or a negative errno, with nothing left behind.
+ */
+int msi_lease_pci_init(void)
+{
+	struct pci_dev *pdev = NULL;
+	struct msi_lease_fn **fns;
+	unsigned int nr;
+	int ret;
+
+	ret = bus_register_notifier(&pci_bus_type, &msi_lease_pci_nb);
+	if (ret)
+		return ret;
+
+	pci_lock_rescan_remove();
+	for_each_pci_dev(pdev) {
+		ret = fn_add(pdev);
+		if (ret) {
+			pci_dev_put(pdev);
+			break;
+		}
+	}
+	pci_unlock_rescan_remove();
+	if (ret)
+		goto fail;
+
+	fns = fns_pin(NULL, &nr);
+	fns_refresh_unpin(fns, nr);
+	return 0;
+
+fail:
+	bus_unregister_notifier(&pci_bus_type, &msi_lease_pci_nb);
+	msi_lease_pci_teardown();
+	return ret;
+}
+
+/**
+ * msi_lease_pci_exit() - stop accounting and drop every reference
+ */
+void msi_lease_pci_exit(void)
+{
+	/* Waits for notifier calls in flight. */
+	bus_unregister_notifier(&pci_bus_type, &msi_lease_pci_nb);
+	msi_lease_pci_teardown();
+}

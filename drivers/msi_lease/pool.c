@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msi_lease pool core: per host bridge vector accounting.
+ *
+ * A pool is the set of MSI/MSI-X vectors of one PCI host bridge; every
+ * function under the bridge is a client that holds some of them.  The
+ * pool keeps running totals so that readers get a consistent snapshot in
+ * O(1), and msi_lease_pool_check() re-derives them from the clients to
+ * prove the totals right after any operation.
+ */
+#include <linux/lockdep.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+
+#include "compat.h"
+#include "pool.h"
+
+/**
+ * msi_lease_pool_init() - initialise an empty pool
+ * @pool: pool to initialise
+ * @budget: vectors the pool may hand out, or %MSI_LEASE_UNLIMITED
+ */
+void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget)
+{
+	spin_lock_init(&pool->lock);
+	pool->budget = budget;
+	pool->held = 0;
+	memset(pool->held_by_mode, 0, sizeof(pool->held_by_mode));
+	pool->nr_clients = 0;
+	INIT_LIST_HEAD(&pool->clients);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_init);
+
+/**
+ * msi_lease_client_init() - initialise a detached client holding nothing
+ * @client: client to initialise
+ */
+void msi_lease_client_init(struct msi_lease_client *client)
+{
+	client->pool = NULL;
+	INIT_LIST_HEAD(&client->node);
+	client->held = 0;
+	client->mode = MSI_LEASE_MODE_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_init);
+
+static void pool_account(struct msi_lease_pool *pool,
+			 struct msi_lease_client *client, bool add)
+{
+	lockdep_assert_held(&pool->lock);
+
+	if (add) {
+		pool->held += client->held;
+		pool->held_by_mode[client->mode] += client->held;
+	} else {
+		pool->held -= client->held;
+		pool->held_by_mode[client->mode] -= client->held;
+	}
+}
+
+/**
+ * msi_lease_pool_attach() - make @client a member of @pool
+ * @pool: pool to join
+ * @client: detached client; the vectors it already holds are counted
+ */
+void msi_lease_pool_attach(struct msi_lease_pool *pool,
+			   struct msi_lease_client *client)
+{
+	if (WARN_ON_ONCE(client->pool))
+		return;
+
+	spin_lock(&pool->lock);
+	client->pool = pool;
+	list_add_tail(&client->node, &pool->clients);
+	pool->nr_clients++;
+	pool_account(pool, client, true);
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_attach);
+
+/**
+ * msi_lease_pool_detach() - remove @client from its pool
+ * @client: attached client; its vectors leave the pool's totals with it
+ *
+ * Detaching a detached client is a no-op, so teardown paths that may race
+ * (device removal against module unload) need no extra state.
+ */
+void msi_lease_pool_detach(struct msi_lease_client *client)
+{
+	struct msi_lease_pool *pool = client->pool;
+
+	if (!pool)
+		return;
+
+	spin_lock(&pool->lock);
+	pool_account(pool, client, false);
+	list_del_init(&client->node);
+	pool->nr_clients--;
+	client->pool = NULL;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_detach);
+
+/**
+ * msi_lease_client_set_held() - record what a client holds now
+ * @client: attached or detached client
+ * @mode: interrupt mode of the vectors
+ * @held: number of vectors; must be 0 for %MSI_LEASE_MODE_NONE
+ *
+ * Return: the change in vectors held (may be negative), or -EINVAL for an
+ * invalid @mode/@held pair, in which case nothing changes.
+ */
+int msi_lease_client_set_held(struct msi_lease_client *client,
+			      enum msi_lease_mode mode, unsigned int held)
+{
+	struct msi_lease_pool *pool = client->pool;
+	int delta;
+
+	if (mode >= MSI_LEASE_NR_MODES || (mode == MSI_LEASE_MODE_NONE && held) ||
+	    held > INT_MAX)
+		return -EINVAL;
+
+	if (pool)
+		spin_lock(&pool->lock);
+	delta = (int)held - (int)client->held;
+	if (pool)
+		pool_account(pool, client, false);
+	client->held = held;
+	client->mode = mode;
+	if (pool) {
+		pool_account(pool, client, true);
+		spin_unlock(&pool->lock);
+	}
+	return delta;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_held);
+
+/**
+ * msi_lease_client_held() - vectors a client holds
+ * @client: the client
+ * @mode: if not NULL, set to the mode of those vectors
+ *
+ * Return: the number of vectors.
+ */
+unsigned int msi_lease_client_held(struct msi_lease_client *client,
+				   enum msi_lease_mode *mode)
+{
+	struct msi_lease_pool *pool = client->pool;
+	unsigned int held;
+
+	if (pool)
+		spin_lock(&pool->lock);
+	held = client->held;
+	if (mode)
+		*mode = client->mode;
+	if (pool)
+		spin_unlock(&pool->lock);
+	return held;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_held);
+
+/**
+ * msi_lease_pool_stats() - take a consistent snapshot of a pool's totals
+ * @pool: the pool
+ * @stats: filled in
+ */
+void msi_lease_pool_stats(struct msi_lease_pool *pool,
+			  struct msi_lease_pool_stats *stats)
+{
+	spin_lock(&pool->lock);
+	stats->budget = pool->budget;
+	stats->held = pool->held;
+	memcpy(stats->held_by_mode, pool->held_by_mode,
+	       sizeof(stats->held_by_mode));
+	stats->nr_clients = pool->nr_clients;
+	spin_unlock(&pool->lock);
+
+	if (stats->budget == MSI_LEASE_UNLIMITED) {
+		stats->free = MSI_LEASE_UNLIMITED;
+		stats->over = 0;
+	} else if (stats->held <= stats->budget) {
+		stats->free = stats->budget - stats->held;
+		stats->over = 0;
+	} else {
+		stats->free = 0;
+		stats->over = stats->held - stats->budget;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_stats);
+
+/**
+ * msi_lease_pool_check() - verify a pool's totals against its clients
+ * @pool: the pool
+ *
+ * Recomputes every running total from the clients and compares.  Cheap
+ * enough for tests to call after every operation.
+ *
+ * Return: 0 if consistent, -EUCLEAN if not.  Silent: the caller decides
+ * whether an inconsistency is a bug (WARN) or an expected test outcome.
+ */
+int msi_lease_pool_check(struct msi_lease_pool *pool)
+{
+	unsigned int by_mode[MSI_LEASE_NR_MODES] = { };
+	struct msi_lease_client *client;
+	unsigned int held = 0, n = 0;
+	int ret = 0, m;
+
+	spin_lock(&pool->lock);
+	list_for_each_entry(client, &pool->clients, node) {
+		if (client->pool != pool ||
+		    client->mode >= MSI_LEASE_NR_MODES ||
+		    (client->mode == MSI_LEASE_MODE_NONE && client->held)) {
+			ret = -EUCLEAN;
+			break;
+		}
+		held += client->held;
+		by_mode[client->mode] += client->held;
+		n++;
+	}
+	if (!ret && (held != pool->held || n != pool->nr_clients))
+		ret = -EUCLEAN;
+	for (m = 0; !ret && m < MSI_LEASE_NR_MODES; m++)
+		if (by_mode[m] != pool->held_by_mode[m])
+			ret = -EUCLEAN;
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_check);
+
+/**
+ * msi_lease_mode_name() - name of an interrupt mode as shown in sysfs
+ * @mode: the mode
+ *
+ * Return: "none", "msi", "msix", or "invalid".
+ */
+const char *msi_lease_mode_name(enum msi_lease_mode mode)
+{
+	static const char * const names[MSI_LEASE_NR_MODES] = {
+		[MSI_LEASE_MODE_NONE] = "none",
+		[MSI_LEASE_MODE_MSI] = "msi",
+		[MSI_LEASE_MODE_MSIX] = "msix",
+	};
+
+	return mode < MSI_LEASE_NR_MODES ? names[mode] : "invalid";
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_mode_name);
