@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a guest kernel under QEMU q35 (TCG) with a named topology.
+# ttyS0 (the kernel console) goes to OUTDIR/console.log, ttyS1 (the guest
+# tests' results) to OUTDIR/results.log; the QEMU monitor listens on
+# OUTDIR/monitor.sock for device_del and friends.
+#
+# Usage: boot-qemu.sh KERNEL INITRD TOPOLOGY OUTDIR TIMEOUT_S [APPEND...]
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?} initrd=${2:?} topo=${3:?} outdir=${4:?} tmo=${5:?}
+shift 5
+
+topofile=$ML_TOP/scripts/topologies/$topo.qemu
+[ -r "$topofile" ] || ml_die "no topology $topo ($topofile)"
+mapfile -t topoargs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$topofile" |
+	xargs -n 1)
+
+mkdir -p "$outdir"
+rm -f "$outdir/console.log" "$outdir/results.log" "$outdir/monitor.sock"
+start=$(date +%s.%N)
+rc=0
+timeout --foreground -k 10 "$tmo" qemu-system-x86_64 \
+	-M q35 -accel tcg -cpu max -smp 2 -m 2G \
+	-display none -no-reboot -nodefaults \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 loglevel=7 $*" \
+	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
+	-monitor "unix:$outdir/monitor.sock,server,nowait" \
+	"${topoargs[@]}" || rc=$?
+end=$(date +%s.%N)
+echo "$start $end" > "$outdir/walltime"
+[ $rc = 124 ] && ml_log "qemu: timed out after ${tmo}s"
+exit $rc

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn one guest run into test results.
+
+Splits the results port log into its KTAP documents, parses each with the
+kernel tree's own tools/testing/kunit/kunit.py, adds the lane's own checks
+(booted, completed, no kernel splat on the console), prints every failure
+with its diagnostics, and writes "passed failed skipped" to --counts.
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+
+SPLAT = re.compile(
+    r"BUG:|WARNING:|KASAN|UBSAN|kmemleak: \d+ new suspected|"
+    r"possible circular locking|possible recursive locking|"
+    r"inconsistent lock state|DEBUG_LOCKS_WARN_ON|Kernel panic|Oops|"
+    r"general protection fault|INFO: task .* blocked|suspicious RCU usage|"
+    r"ODEBUG:|list_add corruption|list_del corruption|"
+    r"sleeping function called from invalid context|scheduling while atomic|"
+    r"unreferenced object|Call Trace:")
+
+
+def leaves(group):
+    for case in group.get("test_cases", []):
+        yield group["name"], case
+    for sub in group.get("sub_groups", []):
+        yield from leaves(sub)
+
+
+def parse_doc(kunit_py, name, lines):
+    """Parse one KTAP document with kunit.py; yield (name, status)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".ktap") as doc, \
+            tempfile.NamedTemporaryFile("r", suffix=".json") as js:
+        doc.write("".join(lines))
+        doc.flush()
+        proc = subprocess.run(
+            [sys.executable, kunit_py, "parse", "--json=" + js.name, doc.name],
+            capture_output=True, text=True, check=False)
+        try:
+            tree = json.load(open(js.name))
+        except ValueError:
+            yield name + ".parse", "FAIL", proc.stdout[-2000:]
+            return
+        n = 0
+        for group, case in leaves(tree):
+            n += 1
+            yield f"{group}.{case['name']}", case["status"], None
+        # A crash mid-suite leaves fewer results than planned; kunit.py
+        # reports that in its exit status.
+        statuses = [c["status"] for _, c in leaves(tree)]
+        if proc.returncode != 0 and n and "FAIL" not in statuses and \
+                "ERROR" not in statuses and set(statuses) != {"SKIP"}:
+            yield name + ".complete", "FAIL", proc.stdout[-2000:]
+        if n == 0:
+            yield name + ".has_tests", "FAIL", "no test in document"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lane", required=True)
+    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--kunit-py", required=True)
+    ap.add_argument("--counts", required=True)
+    args = ap.parse_args()
+
+    def read(name):
+        try:
+            with open(f"{args.outdir}/{name}", errors="backslashreplace") as f:
+                return f.read().splitlines(keepends=True)
+        except FileNotFoundError:
+            return []
+
+    results = read("results.log")
+    console = read("console.log")
+    outcome = []  # (name, status, diag)
+
+    booted = any(l.startswith("### ML-BOOTED") for l in results)
+    done = any(l.startswith("### ML-DONE") for l in results)
+    outcome.append(("lane.booted", "PASS" if booted else "FAIL", None))
+    outcome.append(("lane.completed", "PASS" if done else "FAIL",
+                    None if done else "".join(results[-10:] + console[-30:])))
+
+    doc, name = None, None
+    for line in results:
+        if line.startswith("### ML-KTAP-BEGIN "):
+            name, doc = line.split()[2], []
+        elif line.startswith("### ML-KTAP-END"):
+            if doc is not None:
+                outcome.extend(parse_doc(args.kunit_py, name, doc))
+            doc = None
+        elif doc is not None:
+            doc.append(line)
+    if doc is not None:
+        outcome.append((name + ".ended", "FAIL", "document cut off"))
+
+    splats = [i for i, l in enumerate(console) if SPLAT.search(l)]
+    diag = None
+    if splats:
+        i = splats[0]
+        diag = "".join(console[max(0, i - 5):i + 40])
+    outcome.append(("lane.no_kernel_splat", "FAIL" if splats else "PASS", diag))
+
+    diags = {}
+    for line in results:
+        m = re.match(r"\s*# ([^:]+): (.*)", line)
+        if m:
+            diags.setdefault(m.group(1), []).append(m.group(2))
+
+    passed = failed = skipped = 0
+    for tname, status, diag in outcome:
+        if status == "PASS":
+            passed += 1
+        elif status == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+            short = tname.split(".")[-1]
+            print(f"FAIL {args.lane}: {tname}")
+            for d in diags.get(short, []):
+                print(f"    {d}")
+            if diag:
+                print("    " + diag.rstrip().replace("\n", "\n    "))
+    print(f"lane {args.lane}: {passed} passed, {failed} failed, "
+          f"{skipped} skipped")
+    with open(args.counts, "w") as f:
+        f.write(f"{passed} {failed} {skipped}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

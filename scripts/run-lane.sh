@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One lane end to end: get its kernel, build the module against it, build
+# the initramfs, boot the topology, run the guest suites, judge the run.
+#
+#   debug       6.12 built here with KASAN, lockdep, kmemleak, KUnit
+#   stock-6.1   Debian 12's kernel
+#   stock-6.12  Debian's 6.12 (bookworm-backports)
+#   newest      the newest Debian linux-source, built here, with KUnit
+#
+# Usage: run-lane.sh LANE [TOPOLOGY] [SUITES]
+# Writes $ML_CACHE/runs/LANE/{console,results}.log and counts.
+. "$(dirname "$0")/lib.sh"
+
+lane=${1:?usage: run-lane.sh LANE [TOPOLOGY] [SUITES]}
+topo=${2:-default}
+suites=${3:-all}
+
+case $lane in
+debug)		"$ML_TOP/scripts/build-kernel.sh" debug; tmo=1500 ;;
+newest)		"$ML_TOP/scripts/build-kernel.sh" newest; tmo=600 ;;
+stock-*)	"$ML_TOP/scripts/fetch-kernels.sh" "$lane"; tmo=600 ;;
+*)		ml_die "unknown lane $lane" ;;
+esac
+# kunit.py comes from the 6.12 source tree for every lane.
+"$ML_TOP/scripts/fetch-kernels.sh" src-6.12
+# shellcheck disable=SC1090
+. "$ML_CACHE/kernels/src-6.12.env"
+kunit_py=$ML_SRC/tools/testing/kunit/kunit.py
+# shellcheck disable=SC1090
+. "$ML_CACHE/kernels/$lane.env"
+
+run=$ML_CACHE/runs/$lane
+mkdir -p "$run"
+rm -f "$run/counts"
+modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane")
+"$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz"
+
+ml_log "$lane: booting $ML_KREL ($topo)"
+"$ML_TOP/scripts/boot-qemu.sh" "$ML_VMLINUZ" "$run/initrd.gz" "$topo" \
+	"$run" "$tmo" "ml.suites=$suites" || true
+read -r t0 t1 < "$run/walltime"
+boot=$(sed -n 's/^### ML-BOOTED [^ ]* //p' "$run/results.log" 2>/dev/null)
+ml_log "$lane: guest ran $(echo "$t1 - $t0" | bc | cut -d. -f1) s" \
+	"(boot to init: ${boot:-?} s guest time)"
+
+python3 "$ML_TOP/scripts/results.py" --lane "$lane" --outdir "$run" \
+	--kunit-py "$kunit_py" --counts "$run/counts"
