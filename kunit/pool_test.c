@@ -283,55 +283,62 @@ static void pool_totals_follow_each_step(struct kunit *test)
 #define RND_CLIENTS	64
 #define RND_OPS		20000
 
-static void pool_random_ops_keep_totals(struct kunit *test)
-{
+struct rnd_world {
 	struct msi_lease_pool *pools[RND_POOLS];
 	struct msi_lease_client *c[RND_CLIENTS];
-	unsigned int model[RND_POOLS] = { };
+	unsigned int model[RND_POOLS];
 	int home[RND_CLIENTS];
+};
+
+static void pool_random_ops_keep_totals(struct kunit *test)
+{
+	struct rnd_world *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	struct rnd_state rnd;
 	int i, op;
 
+	KUNIT_ASSERT_NOT_NULL(test, w);
 	prandom_seed_state(&rnd, 0x6d73696c65617365ULL);
 	for (i = 0; i < RND_POOLS; i++)
-		pools[i] = new_pool(test, MSI_LEASE_UNLIMITED);
+		w->pools[i] = new_pool(test, MSI_LEASE_UNLIMITED);
 	for (i = 0; i < RND_CLIENTS; i++) {
-		c[i] = new_client(test);
-		home[i] = -1;
+		w->c[i] = new_client(test);
+		w->home[i] = -1;
 	}
 
 	for (op = 0; op < RND_OPS; op++) {
 		u32 r = prandom_u32_state(&rnd);
 		int ci = r % RND_CLIENTS, p = (r >> 8) % RND_POOLS;
+		struct msi_lease_client *c = w->c[ci];
 		unsigned int n = (r >> 16) % 33;
 		struct msi_lease_pool_stats s;
 
 		switch ((r >> 24) % 3) {
 		case 0:
-			if (home[ci] < 0) {
-				msi_lease_pool_attach(pools[p], c[ci]);
-				home[ci] = p;
-				model[p] += c[ci]->held;
+			if (w->home[ci] < 0) {
+				msi_lease_pool_attach(w->pools[p], c);
+				w->home[ci] = p;
+				w->model[p] += c->held;
 			}
 			break;
 		case 1:
-			if (home[ci] >= 0) {
-				model[home[ci]] -= c[ci]->held;
-				msi_lease_pool_detach(c[ci]);
-				home[ci] = -1;
+			if (w->home[ci] >= 0) {
+				w->model[w->home[ci]] -= c->held;
+				msi_lease_pool_detach(c);
+				w->home[ci] = -1;
 			}
 			break;
 		case 2:
-			if (home[ci] >= 0)
-				model[home[ci]] += n - c[ci]->held;
-			msi_lease_client_set_held(c[ci], n ? MSIX : NONE, n);
+			if (w->home[ci] >= 0)
+				w->model[w->home[ci]] += n - c->held;
+			msi_lease_client_set_held(c, n ? MSIX : NONE, n);
 			break;
 		}
 		for (i = 0; i < RND_POOLS; i++) {
-			msi_lease_pool_stats(pools[i], &s);
-			if (s.held != model[i] || msi_lease_pool_check(pools[i])) {
+			msi_lease_pool_stats(w->pools[i], &s);
+			if (s.held != w->model[i] ||
+			    msi_lease_pool_check(w->pools[i])) {
 				KUNIT_FAIL(test, "op %d: pool %d held %u, model %u",
-					   op, i, s.held, model[i]);
+					   op, i, s.held, w->model[i]);
 				return;
 			}
 		}

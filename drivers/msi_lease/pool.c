@@ -58,6 +58,17 @@ static void pool_account(struct msi_lease_pool *pool,
 	}
 }
 
+/* Store a client's new holding; returns the change. */
+static int client_store(struct msi_lease_client *client,
+			enum msi_lease_mode mode, unsigned int held)
+{
+	int delta = (int)held - (int)client->held;
+
+	client->held = held;
+	client->mode = mode;
+	return delta;
+}
+
 /**
  * msi_lease_pool_attach() - make @client a member of @pool
  * @pool: pool to join
@@ -120,17 +131,14 @@ int msi_lease_client_set_held(struct msi_lease_client *client,
 	    held > INT_MAX)
 		return -EINVAL;
 
-	if (pool)
-		spin_lock(&pool->lock);
-	delta = (int)held - (int)client->held;
-	if (pool)
-		pool_account(pool, client, false);
-	client->held = held;
-	client->mode = mode;
-	if (pool) {
-		pool_account(pool, client, true);
-		spin_unlock(&pool->lock);
-	}
+	if (!pool)
+		return client_store(client, mode, held);
+
+	spin_lock(&pool->lock);
+	pool_account(pool, client, false);
+	delta = client_store(client, mode, held);
+	pool_account(pool, client, true);
+	spin_unlock(&pool->lock);
 	return delta;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_held);
@@ -146,16 +154,18 @@ unsigned int msi_lease_client_held(struct msi_lease_client *client,
 				   enum msi_lease_mode *mode)
 {
 	struct msi_lease_pool *pool = client->pool;
-	unsigned int held;
+	struct msi_lease_client snap;
 
-	if (pool)
+	if (pool) {
 		spin_lock(&pool->lock);
-	held = client->held;
-	if (mode)
-		*mode = client->mode;
-	if (pool)
+		snap = *client;
 		spin_unlock(&pool->lock);
-	return held;
+	} else {
+		snap = *client;
+	}
+	if (mode)
+		*mode = snap.mode;
+	return snap.held;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_held);
 

@@ -41,7 +41,7 @@ enum msi_lease_mode {
  * @clients: attached clients, linked by &msi_lease_client.node
  */
 struct msi_lease_pool {
-	spinlock_t lock;
+	spinlock_t lock;		/* innermost; see kernel-doc above */
 	unsigned int budget;
 	unsigned int held;
 	unsigned int held_by_mode[MSI_LEASE_NR_MODES];

@@ -83,7 +83,7 @@ static void bridge_release(struct kobject *kobj)
 	kfree(bridge);
 }
 
-static struct kobj_type bridge_ktype = {
+static const struct kobj_type bridge_ktype = {
 	.release = bridge_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = bridge_groups,
@@ -235,7 +235,7 @@ static void fn_release(struct kobject *kobj)
 	kfree(fn);
 }
 
-static struct kobj_type fn_ktype = {
+static const struct kobj_type fn_ktype = {
 	.release = fn_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = fn_groups,
