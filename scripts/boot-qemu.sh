@@ -16,16 +16,23 @@ topofile=$ML_TOP/scripts/topologies/$topo.qemu
 mapfile -t topoargs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$topofile" |
 	xargs -n 1)
 
+# ML_RESULTS_STDIO=1 (the demo) also streams the results port to stdout.
+results=(-serial "file:$outdir/results.log")
+if [ "${ML_RESULTS_STDIO:-0}" = 1 ]; then
+	results=(-chardev "stdio,id=results,signal=off,logfile=$outdir/results.log"
+		 -serial chardev:results)
+fi
+
 mkdir -p "$outdir"
 rm -f "$outdir/console.log" "$outdir/results.log" "$outdir/monitor.sock"
 start=$(date +%s.%N)
 rc=0
-timeout --foreground -k 10 "$tmo" qemu-system-x86_64 \
+timeout -k 10 "$tmo" qemu-system-x86_64 \
 	-M q35 -accel tcg -cpu max -smp 2 -m 2G \
 	-display none -no-reboot -nodefaults \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 loglevel=7 $*" \
-	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
+	-serial "file:$outdir/console.log" "${results[@]}" \
 	-monitor "unix:$outdir/monitor.sock,server,nowait" \
 	"${topoargs[@]}" || rc=$?
 end=$(date +%s.%N)

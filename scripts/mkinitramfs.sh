@@ -14,7 +14,7 @@ out=${3:?}
 . "$ML_CACHE/kernels/$lane.env"
 
 # Drivers of the emulated devices; built in on the rig's own kernels.
-GUEST_MODULES="virtio_net nvme e1000e igb igbvf"
+GUEST_MODULES="virtio_pci virtio_net nvme e1000e igb igbvf"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -142,6 +142,7 @@ cfg_msi_caps()
 	od -A n -t u1 -v -N 256 "/sys/bus/pci/devices/$1/config" | awk '
 	{ for (i = 1; i <= NF; i++) b[n++] = $i }
 	function w(o) { return b[o] + b[o + 1] * 256 }
+	function p2(n, r) { for (r = 1; n > 0; n--) r *= 2; return r }
 	END {
 		xs = xe = mm = me = mme = 0
 		if (int(w(6) / 16) % 2) {
@@ -151,8 +152,8 @@ cfg_msi_caps()
 				if (b[p] == 17) {
 					xs = c % 2048 + 1; xe = int(c / 32768)
 				} else if (b[p] == 5) {
-					me = c % 2; mm = 2 ^ (int(c / 2) % 8)
-					mme = 2 ^ (int(c / 16) % 8)
+					me = c % 2; mm = p2(int(c / 2) % 8)
+					mme = p2(int(c / 16) % 8)
 				}
 				p = b[p + 1] - b[p + 1] % 4
 			}

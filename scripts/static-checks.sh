@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks over the project's kernel sources, each a test:
+#   checkpatch --strict, kernel-doc on every source file, sparse (C=2) and
+#   W=1 builds against each lane's kernel (sparse on the debug lane).
+# Prints one "ok/not ok" line per check and writes "passed failed 0" to
+# the file given as $1.
+. "$(dirname "$0")/lib.sh"
+
+counts=${1:?usage: static-checks.sh COUNTS_FILE}
+"$ML_TOP/scripts/fetch-kernels.sh" src-6.12
+# shellcheck disable=SC1090
+. "$ML_CACHE/kernels/src-6.12.env"
+src=$ML_SRC
+
+cd "$ML_TOP"
+passed=0 failed=0
+check()
+{
+	local name=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok static.$name"
+		passed=$((passed + 1))
+	else
+		echo "not ok static.$name"
+		echo "$out" | tail -n 40 | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+}
+
+sources=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]')
+
+# compat.h compares LINUX_VERSION_CODE by design: it is the one place
+# allowed to.
+checkpatch()
+{
+	local f ignore out=0
+
+	for f in $sources; do
+		ignore=
+		case $f in
+		*/compat.h) ignore=--ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;
+		esac
+		"$src/scripts/checkpatch.pl" --strict --no-tree --terse --quiet \
+			$ignore -f "$f" || out=1
+	done
+	return $out
+}
+check checkpatch checkpatch
+
+kerneldoc()
+{
+	# -none: only report problems; every exported or documented symbol
+	# must have a complete comment.
+	out=$("$src/scripts/kernel-doc" -none -Wall $sources 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+check kernel_doc kerneldoc
+
+sparse_build()
+{
+	local out
+
+	out=$("$ML_TOP/scripts/build-module.sh" "$1" C=2 CHECK=sparse) || return 1
+	grep -E ': (warning|error):' "$ML_CACHE/modbuild/$1/build.log" && return 1
+	return 0
+}
+for lane in ${ML_STATIC_LANES:-stock-6.1 stock-6.12 debug newest}; do
+	check "w1_sparse_$lane" sparse_build "$lane"
+done
+
+echo "$passed $failed 0" > "$counts"
+echo "static checks: $passed passed, $failed failed"
+[ "$failed" = 0 ]
