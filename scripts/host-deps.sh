@@ -5,7 +5,7 @@
 # models, igb with SR-IOV); the rest from the machine's own suites.
 . "$(dirname "$0")/lib.sh"
 
-PKGS="bc bison flex libelf-dev libssl-dev dwarves cpio kmod xz-utils zstd
+PKGS="gcc make libc6-dev bc bison flex libelf-dev libssl-dev dwarves cpio kmod xz-utils zstd
       busybox-static sparse python3 rsync socat"
 BPO_PKGS="qemu-system-x86 qemu-utils"
 

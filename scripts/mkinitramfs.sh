@@ -47,7 +47,10 @@ fi
 
 cp "$modsrc"/*.ko "$root/msi_lease/"
 cp -r "$ML_TOP/scripts/guest/." "$root/msi_lease/"
+rm "$root/msi_lease/verify.c"
 mv "$root/msi_lease/init" "$root/init"
+gcc -static -O2 -Wall -Wextra -Werror -Wno-format-truncation \
+	-o "$root/msi_lease/msi-lease-verify" "$ML_TOP/scripts/guest/verify.c"
 chmod +x "$root/init"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
