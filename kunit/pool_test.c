@@ -355,7 +355,7 @@ static struct kunit_case msi_lease_pool_cases[] = {
 	KUNIT_CASE(pool_check_catches_corruption),
 	KUNIT_CASE(mode_names_match_sysfs_abi),
 	KUNIT_CASE_PARAM(pool_totals_follow_each_step, pool_cases_gen_params),
-	KUNIT_CASE(pool_random_ops_keep_totals),
+	KUNIT_CASE_SLOW(pool_random_ops_keep_totals),
 	{}
 };
 

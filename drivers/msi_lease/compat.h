@@ -23,4 +23,13 @@
 	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/test.h>
+
+/* Test attributes, KUNIT_CASE_SLOW among them, arrived in 6.6. */
+#ifndef KUNIT_CASE_SLOW
+#define KUNIT_CASE_SLOW(test_name) KUNIT_CASE(test_name)
+#endif
+#endif
+
 #endif /* _MSI_LEASE_COMPAT_H */
