@@ -92,7 +92,7 @@ ml_verdict()
 # I/O queue vectors from a work item after probe).
 ml_settle()
 {
-	local i c n
+	local i c n a b busy
 
 	# Network drivers request their IRQs at open (e1000e): bring every
 	# interface up so each allocated vector has a handler and shows in
