@@ -16,6 +16,12 @@
 t0=$(date +%s)
 "$ML_TOP/scripts/host-deps.sh"
 "$ML_TOP/scripts/fetch-kernels.sh"
+# The static lane builds against every kernel: have them all first.  A
+# kernel that fails to build fails its lanes below, not the whole run.
+for k in debug newest; do
+	"$ML_TOP/scripts/build-kernel.sh" "$k" || true
+done
+ml_log "check: kernels ready after $(($(date +%s) - t0)) s"
 
 passed=0 failed=0 skipped=0
 tally()
