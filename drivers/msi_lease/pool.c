@@ -22,12 +22,18 @@
  */
 void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget)
 {
+	mutex_init(&pool->negotiate);
 	spin_lock_init(&pool->lock);
 	pool->budget = budget;
 	pool->held = 0;
 	memset(pool->held_by_mode, 0, sizeof(pool->held_by_mode));
 	pool->nr_clients = 0;
 	INIT_LIST_HEAD(&pool->clients);
+	INIT_LIST_HEAD(&pool->leases);
+	pool->next_seq = 0;
+	pool->negotiation = MSI_LEASE_NEGOTIATE_PARALLEL;
+	pool->policy = MSI_LEASE_POLICY_CLOSEST;
+	pool->max_lease_ns = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_init);
 
@@ -37,24 +43,33 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_init);
  */
 void msi_lease_client_init(struct msi_lease_client *client)
 {
-	client->pool = NULL;
+	memset(client, 0, sizeof(*client));
 	INIT_LIST_HEAD(&client->node);
-	client->held = 0;
 	client->mode = MSI_LEASE_MODE_NONE;
+	INIT_LIST_HEAD(&client->leases_in);
+	INIT_LIST_HEAD(&client->leases_out);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_init);
 
-static void pool_account(struct msi_lease_pool *pool,
-			 struct msi_lease_client *client, bool add)
+static unsigned int client_group(const struct msi_lease_client *client)
 {
+	return client->held - client->lent + client->borrowed;
+}
+
+/* Add (or remove) a client's group to (from) its pool's totals. */
+void msi_lease_pool_account(struct msi_lease_pool *pool,
+			    struct msi_lease_client *client, bool add)
+{
+	unsigned int group = client_group(client);
+
 	lockdep_assert_held(&pool->lock);
 
 	if (add) {
-		pool->held += client->held;
-		pool->held_by_mode[client->mode] += client->held;
+		pool->held += group;
+		pool->held_by_mode[client->mode] += group;
 	} else {
-		pool->held -= client->held;
-		pool->held_by_mode[client->mode] -= client->held;
+		pool->held -= group;
+		pool->held_by_mode[client->mode] -= group;
 	}
 }
 
@@ -82,9 +97,10 @@ void msi_lease_pool_attach(struct msi_lease_pool *pool,
 
 	spin_lock(&pool->lock);
 	client->pool = pool;
+	client->seq = pool->next_seq++;
 	list_add_tail(&client->node, &pool->clients);
 	pool->nr_clients++;
-	pool_account(pool, client, true);
+	msi_lease_pool_account(pool, client, true);
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_attach);
@@ -94,7 +110,8 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_attach);
  * @client: attached client; its vectors leave the pool's totals with it
  *
  * Detaching a detached client is a no-op, so teardown paths that may race
- * (device removal against module unload) need no extra state.
+ * (device removal against module unload) need no extra state.  A client
+ * with leases must leave through msi_lease_client_leave() instead.
  */
 void msi_lease_pool_detach(struct msi_lease_client *client)
 {
@@ -102,9 +119,11 @@ void msi_lease_pool_detach(struct msi_lease_client *client)
 
 	if (!pool)
 		return;
+	WARN_ON_ONCE(!list_empty(&client->leases_in) ||
+		     !list_empty(&client->leases_out));
 
 	spin_lock(&pool->lock);
-	pool_account(pool, client, false);
+	msi_lease_pool_account(pool, client, false);
 	list_del_init(&client->node);
 	pool->nr_clients--;
 	client->pool = NULL;
@@ -118,8 +137,9 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_detach);
  * @mode: interrupt mode of the vectors
  * @held: number of vectors; must be 0 for %MSI_LEASE_MODE_NONE
  *
- * Return: the change in vectors held (may be negative), or -EINVAL for an
- * invalid @mode/@held pair, in which case nothing changes.
+ * Return: the change in vectors held (may be negative), -EINVAL for an
+ * invalid @mode/@held pair, or -EBUSY if @held is below what the client
+ * has lent out; on error nothing changes.
  */
 int msi_lease_client_set_held(struct msi_lease_client *client,
 			      enum msi_lease_mode mode, unsigned int held)
@@ -135,20 +155,48 @@ int msi_lease_client_set_held(struct msi_lease_client *client,
 		return client_store(client, mode, held);
 
 	spin_lock(&pool->lock);
-	pool_account(pool, client, false);
+	if (held < client->lent) {
+		/* Vectors out on loan cannot vanish from under the borrower. */
+		spin_unlock(&pool->lock);
+		return -EBUSY;
+	}
+	msi_lease_pool_account(pool, client, false);
 	delta = client_store(client, mode, held);
-	pool_account(pool, client, true);
+	msi_lease_pool_account(pool, client, true);
 	spin_unlock(&pool->lock);
 	return delta;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_held);
 
 /**
- * msi_lease_client_held() - vectors a client holds
+ * msi_lease_client_lendable() - vectors a client could lend right now
+ * @client: an attached client; the caller holds its pool's lock
+ *
+ * Return: 0 for a client that does not cooperate; otherwise what it can
+ * lend without going below its floor or above its most lendable.
+ */
+unsigned int msi_lease_client_lendable(struct msi_lease_client *client)
+{
+	unsigned int group = client_group(client), room;
+
+	lockdep_assert_held(&client->pool->lock);
+
+	if (!client->ops || !client->attrs.cooperative ||
+	    group <= client->attrs.floor || client->held <= client->lent)
+		return 0;
+	room = client->attrs.max_lend > client->lent ?
+	       client->attrs.max_lend - client->lent : 0;
+	return min3(room, group - client->attrs.floor,
+		    client->held - client->lent);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_lendable);
+
+/**
+ * msi_lease_client_held() - vectors a client uses: its group
  * @client: the client
  * @mode: if not NULL, set to the mode of those vectors
  *
- * Return: the number of vectors.
+ * Return: the client's own vectors, less those lent, plus those borrowed.
  */
 unsigned int msi_lease_client_held(struct msi_lease_client *client,
 				   enum msi_lease_mode *mode)
@@ -165,7 +213,7 @@ unsigned int msi_lease_client_held(struct msi_lease_client *client,
 	}
 	if (mode)
 		*mode = snap.mode;
-	return snap.held;
+	return client_group(&snap);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_held);
 
@@ -202,8 +250,11 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_stats);
  * msi_lease_pool_check() - verify a pool's totals against its clients
  * @pool: the pool
  *
- * Recomputes every running total from the clients and compares.  Cheap
- * enough for tests to call after every operation.
+ * Recomputes every running total from the clients and their leases and
+ * compares (DESIGN.md section 5): the pool's held equals the sum of the
+ * clients' groups; what a client lent or borrowed equals the sum of its
+ * leases; nobody lends more than it holds; every lease stays inside the
+ * pool.  Cheap enough for tests to call after every operation.
  *
  * Return: 0 if consistent, -EUCLEAN if not.  Silent: the caller decides
  * whether an inconsistency is a bug (WARN) or an expected test outcome.
@@ -212,21 +263,45 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 {
 	unsigned int by_mode[MSI_LEASE_NR_MODES] = { };
 	struct msi_lease_client *client;
-	unsigned int held = 0, n = 0;
+	struct msi_lease_lease *lease;
+	unsigned int held = 0, n = 0, sum;
 	int ret = 0, m;
 
 	spin_lock(&pool->lock);
 	list_for_each_entry(client, &pool->clients, node) {
 		if (client->pool != pool ||
 		    client->mode >= MSI_LEASE_NR_MODES ||
-		    (client->mode == MSI_LEASE_MODE_NONE && client->held)) {
+		    (client->mode == MSI_LEASE_MODE_NONE && client->held) ||
+		    client->lent > client->held) {
 			ret = -EUCLEAN;
 			break;
 		}
-		held += client->held;
-		by_mode[client->mode] += client->held;
+		/* Every vector lent or borrowed is in exactly one lease. */
+		sum = 0;
+		list_for_each_entry(lease, &client->leases_out, out_node)
+			sum += lease->piece.count;
+		if (sum != client->lent) {
+			ret = -EUCLEAN;
+			break;
+		}
+		sum = 0;
+		list_for_each_entry(lease, &client->leases_in, in_node)
+			sum += lease->piece.count;
+		if (sum != client->borrowed) {
+			ret = -EUCLEAN;
+			break;
+		}
+		held += client_group(client);
+		by_mode[client->mode] += client_group(client);
 		n++;
 	}
+	list_for_each_entry(lease, &pool->leases, pool_node)
+		if (ret || lease->pool != pool || !lease->piece.count ||
+		    lease->borrower->pool != pool ||
+		    (lease->piece.lender && lease->piece.lender->pool != pool)) {
+			ret = -EUCLEAN;
+			break;
+		}
 	if (!ret && (held != pool->held || n != pool->nr_clients))
 		ret = -EUCLEAN;
 	for (m = 0; !ret && m < MSI_LEASE_NR_MODES; m++)

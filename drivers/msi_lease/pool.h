@@ -8,9 +8,13 @@
 #ifndef _MSI_LEASE_POOL_H
 #define _MSI_LEASE_POOL_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/msi_lease.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 /* A budget of MSI_LEASE_UNLIMITED means "account, never refuse". */
 #define MSI_LEASE_UNLIMITED	UINT_MAX
@@ -31,36 +35,96 @@ enum msi_lease_mode {
 
 /**
  * struct msi_lease_pool - the vectors of one host bridge
- * @lock: protects every field below and the accounting fields of all
- *	attached clients.  Innermost lock of msi_lease: nothing else is
- *	taken, and no client callback is made, while it is held.
+ * @negotiate: serialises borrows, lease renewals and the joining and
+ *	leaving of leasing clients on this pool.  Client callbacks are made
+ *	under it (never under @lock).  Ranks above @lock.
+ * @lock: protects every field below, the accounting fields of all
+ *	attached clients and the state of the pool's leases.  Innermost lock
+ *	of msi_lease: nothing else is taken, and no client callback is made,
+ *	while it is held.
  * @budget: vectors the bridge may hand out, or %MSI_LEASE_UNLIMITED
- * @held: vectors held by all attached clients
+ * @held: vectors held by all attached clients (their groups)
  * @held_by_mode: @held split by interrupt mode
  * @nr_clients: attached clients
- * @clients: attached clients, linked by &msi_lease_client.node
+ * @clients: attached clients, linked by &msi_lease_client.node, in the
+ *	order they joined
+ * @leases: active leases, linked by &msi_lease_lease.pool_node
+ * @next_seq: join order of the next client
+ * @negotiation: default negotiation mode of borrows on this pool
+ * @policy: default selection policy of borrows on this pool
+ * @max_lease_ns: longest lease granted on this pool, 0 for no limit
  */
 struct msi_lease_pool {
+	struct mutex negotiate;		/* outer; see kernel-doc above */
 	spinlock_t lock;		/* innermost; see kernel-doc above */
 	unsigned int budget;
 	unsigned int held;
 	unsigned int held_by_mode[MSI_LEASE_NR_MODES];
 	unsigned int nr_clients;
 	struct list_head clients;
+	struct list_head leases;
+	u64 next_seq;
+	enum msi_lease_negotiation negotiation;
+	enum msi_lease_policy policy;
+	u64 max_lease_ns;
 };
 
 /**
  * struct msi_lease_client - one holder of vectors in a pool (a PCI function)
  * @pool: pool the client is attached to, NULL when detached
  * @node: entry in &msi_lease_pool.clients
- * @held: vectors the client holds
- * @mode: interrupt mode those vectors belong to
+ * @held: vectors the client holds of its own right
+ * @mode: interrupt mode of those vectors
+ * @lent: of @held, vectors out on loan (or being handed over)
+ * @borrowed: vectors on loan to the client
+ * @seq: join order within the pool; breaks ties between lenders
+ * @ops: callbacks; NULL for a client that neither lends nor borrows
+ * @priv: the client owner's pointer
+ * @attrs: lending terms
+ * @leases_in: leases the client borrowed (&msi_lease_lease.in_node)
+ * @leases_out: leases the client lent (&msi_lease_lease.out_node)
+ *
+ * The client's group, the vectors it uses, is @held - @lent + @borrowed.
  */
 struct msi_lease_client {
 	struct msi_lease_pool *pool;
 	struct list_head node;
 	unsigned int held;
 	enum msi_lease_mode mode;
+	unsigned int lent;
+	unsigned int borrowed;
+	u64 seq;
+	const struct msi_lease_client_ops *ops;
+	void *priv;
+	struct msi_lease_client_attrs attrs;
+	struct list_head leases_in;
+	struct list_head leases_out;
+};
+
+/**
+ * struct msi_lease_lease - vectors on loan from one lender to one borrower
+ * @piece: id, lender (NULL: the free pool), count and expiry
+ * @pool: the pool both clients belong to
+ * @borrower: the borrowing client
+ * @duration_ns: the lease's length as granted or last renewed
+ * @pool_node: entry in &msi_lease_pool.leases
+ * @in_node: entry in the borrower's &msi_lease_client.leases_in
+ * @out_node: entry in the lender's &msi_lease_client.leases_out
+ * @active: still running; cleared (under the pool lock) by whoever ends it
+ * @ref: the pool's list holds one; anyone flushing @end holds another
+ * @end: ends the lease at expiry; queued early to end it sooner
+ */
+struct msi_lease_lease {
+	struct msi_lease_piece piece;
+	struct msi_lease_pool *pool;
+	struct msi_lease_client *borrower;
+	u64 duration_ns;
+	struct list_head pool_node;
+	struct list_head in_node;
+	struct list_head out_node;
+	bool active;
+	struct kref ref;
+	struct delayed_work end;
 };
 
 /**
@@ -82,6 +146,32 @@ struct msi_lease_pool_stats {
 	unsigned int nr_clients;
 };
 
+/**
+ * struct msi_lease_candidate - a lender's offer, as selection sees it
+ * @lender: the lender
+ * @offer: its sanitised counter-offer
+ * @seq: the lender's join order
+ * @priority: the lender's priority
+ */
+struct msi_lease_candidate {
+	struct msi_lease_client *lender;
+	struct msi_lease_offer offer;
+	u64 seq;
+	int priority;
+};
+
+/**
+ * struct msi_lease_pick - vectors taken from one tier of one offer
+ * @cand: index into the candidate array
+ * @tier: index into that candidate's tiers
+ * @count: vectors taken
+ */
+struct msi_lease_pick {
+	unsigned int cand;
+	unsigned int tier;
+	unsigned int count;
+};
+
 void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget);
 void msi_lease_client_init(struct msi_lease_client *client);
 void msi_lease_pool_attach(struct msi_lease_pool *pool,
@@ -95,5 +185,26 @@ void msi_lease_pool_stats(struct msi_lease_pool *pool,
 			  struct msi_lease_pool_stats *stats);
 int msi_lease_pool_check(struct msi_lease_pool *pool);
 const char *msi_lease_mode_name(enum msi_lease_mode mode);
+unsigned int msi_lease_client_lendable(struct msi_lease_client *client);
+void msi_lease_pool_account(struct msi_lease_pool *pool,
+			    struct msi_lease_client *client, bool add);
+
+/* select.c */
+int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
+		     const struct msi_lease_candidate *cands,
+		     unsigned int nr_cands, struct msi_lease_pick *picks,
+		     unsigned int *nr_picks);
+const char *msi_lease_policy_name(enum msi_lease_policy policy);
+const char *msi_lease_negotiation_name(enum msi_lease_negotiation mode);
+
+/* lease.c */
+int msi_lease_core_init(void);
+void msi_lease_core_exit(void);
+void msi_lease_client_join(struct msi_lease_pool *pool,
+			   struct msi_lease_client *client,
+			   const struct msi_lease_client_ops *ops,
+			   const struct msi_lease_client_attrs *attrs, void *priv);
+void msi_lease_client_leave(struct msi_lease_client *client);
+int msi_lease_pool_set_budget(struct msi_lease_pool *pool, unsigned int budget);
 
 #endif /* _MSI_LEASE_POOL_H */
