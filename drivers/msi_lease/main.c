@@ -4,6 +4,9 @@
  *
  * Layers, bottom up:
  *   pool.c   per-bridge pools and their clients; no PCI inside
+ *   select.c which offered vectors a borrower gets (selection policies)
+ *   lease.c  borrow, negotiation, two-phase hand-over, lease expiry
+ *   trace.c  tracepoints
  *   pci.c    host bridges and functions, bus notifier, vector counting
  *   sysfs.c  /sys/kernel/msi_lease/
  */
@@ -17,22 +20,30 @@ static int __init msi_lease_init(void)
 {
 	int ret;
 
-	ret = msi_lease_sysfs_init();
+	ret = msi_lease_core_init();
 	if (ret)
 		return ret;
+	ret = msi_lease_sysfs_init();
+	if (ret)
+		goto core;
 	ret = msi_lease_pci_init();
-	if (ret) {
-		msi_lease_sysfs_exit();
-		return ret;
-	}
+	if (ret)
+		goto sysfs;
 	pr_info("accounting MSI/MSI-X vectors per host bridge\n");
 	return 0;
+
+sysfs:
+	msi_lease_sysfs_exit();
+core:
+	msi_lease_core_exit();
+	return ret;
 }
 
 static void __exit msi_lease_exit(void)
 {
 	msi_lease_pci_exit();
 	msi_lease_sysfs_exit();
+	msi_lease_core_exit();
 }
 
 module_init(msi_lease_init);

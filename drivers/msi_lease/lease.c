@@ -1,0 +1,838 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msi_lease broker: borrow requests, negotiation with cooperative
+ * clients, two-phase hand-over, and the life of a lease until its vectors
+ * are back with their lender.
+ *
+ * A borrow runs under the pool's negotiate mutex:
+ *
+ *   1. the free pool first (claim 6 of the seed);
+ *   2. then the pool's other cooperative clients, asked for counter-offers
+ *      in parallel (all, then choose) or sequentially (until satisfied);
+ *   3. selection among the offers by policy (select.c);
+ *   4. reserve: the chosen vectors are booked against lenders and
+ *      borrower under the pool lock, as inactive leases;
+ *   5. release: each lender frees its vectors; if one fails, every lender
+ *      that already released gets them back and the reservation is undone;
+ *   6. commit: the leases go active and their expiry is scheduled.
+ *
+ * Every lease ends in its own work item, whatever ends it (expiry, early
+ * return, recall, a client leaving): the borrower is told and unbinds,
+ * then the lender gets the vectors back.  Ending early means queueing the
+ * work now and flushing it, so a lease is ended exactly once.
+ *
+ * No client callback is ever made under the pool spinlock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "compat.h"
+#include "pool.h"
+#include "trace.h"
+
+static struct workqueue_struct *msi_lease_wq;
+static atomic64_t msi_lease_next_id = ATOMIC64_INIT(0);
+
+static void lease_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct msi_lease_lease, ref));
+}
+
+static unsigned long delay_until(ktime_t expires)
+{
+	s64 ns = ktime_to_ns(ktime_sub(expires, ktime_get()));
+
+	return ns > 0 ? nsecs_to_jiffies(ns) + 1 : 0;
+}
+
+/* Move @count vectors between a lender's and a borrower's books. */
+static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
+		 bool add)
+{
+	struct msi_lease_client *lender = lease->piece.lender;
+	struct msi_lease_client *borrower = lease->borrower;
+	unsigned int count = lease->piece.count;
+
+	lockdep_assert_held(&pool->lock);
+
+	if (lender) {
+		msi_lease_pool_account(pool, lender, false);
+		lender->lent = add ? lender->lent + count : lender->lent - count;
+		msi_lease_pool_account(pool, lender, true);
+	}
+	msi_lease_pool_account(pool, borrower, false);
+	borrower->borrowed = add ? borrower->borrowed + count :
+				   borrower->borrowed - count;
+	msi_lease_pool_account(pool, borrower, true);
+
+	if (add) {
+		list_add_tail(&lease->pool_node, &pool->leases);
+		list_add_tail(&lease->in_node, &borrower->leases_in);
+		if (lender)
+			list_add_tail(&lease->out_node, &lender->leases_out);
+	} else {
+		list_del_init(&lease->pool_node);
+		list_del_init(&lease->in_node);
+		if (lender)
+			list_del_init(&lease->out_node);
+	}
+}
+
+static void lease_end_work(struct work_struct *work)
+{
+	struct msi_lease_lease *lease =
+		container_of(to_delayed_work(work), struct msi_lease_lease, end);
+	struct msi_lease_client *lender = lease->piece.lender;
+	struct msi_lease_client *borrower = lease->borrower;
+	struct msi_lease_pool *pool = lease->pool;
+
+	spin_lock(&pool->lock);
+	if (!lease->active) {
+		spin_unlock(&pool->lock);
+		return;
+	}
+	lease->active = false;
+	spin_unlock(&pool->lock);
+
+	trace_msi_lease_end(lease);
+	/* The borrower stops using the vectors before the lender has them. */
+	borrower->ops->lease_end(borrower, &lease->piece);
+
+	spin_lock(&pool->lock);
+	book(pool, lease, false);
+	spin_unlock(&pool->lock);
+
+	if (lender)
+		lender->ops->reclaim(lender, lease->piece.count);
+	kref_put(&lease->ref, lease_free);
+}
+
+/* End @lease now and wait until it has ended; the caller holds a ref. */
+static void lease_end_now(struct msi_lease_lease *lease)
+{
+	mod_delayed_work(msi_lease_wq, &lease->end, 0);
+	flush_delayed_work(&lease->end);
+}
+
+static struct msi_lease_lease *lease_find(struct msi_lease_client *client,
+					  u64 id, bool as_lender)
+{
+	struct msi_lease_lease *lease;
+
+	lockdep_assert_held(&client->pool->lock);
+
+	if (as_lender) {
+		list_for_each_entry(lease, &client->leases_out, out_node)
+			if (lease->piece.id == id && lease->active)
+				return lease;
+	} else {
+		list_for_each_entry(lease, &client->leases_in, in_node)
+			if (lease->piece.id == id && lease->active)
+				return lease;
+	}
+	return NULL;
+}
+
+/* Find an active lease of @client by id and take a reference on it. */
+static struct msi_lease_lease *lease_get(struct msi_lease_client *client,
+					 u64 id, bool as_lender)
+{
+	struct msi_lease_pool *pool = client->pool;
+	struct msi_lease_lease *lease;
+
+	spin_lock(&pool->lock);
+	lease = lease_find(client, id, as_lender);
+	if (lease)
+		kref_get(&lease->ref);
+	spin_unlock(&pool->lock);
+	return lease;
+}
+
+/**
+ * msi_lease_return() - give a borrowed lease back before it expires
+ * @borrower: the client that borrowed
+ * @id: the lease's id from its grant piece
+ *
+ * The borrower's lease_end callback is called (from the broker's
+ * workqueue) before this returns, then the lender's reclaim.
+ *
+ * Context: process context; sleeps.  Not from a broker callback.
+ * Return: 0, or -ENOENT if @borrower has no such active lease.
+ */
+int msi_lease_return(struct msi_lease_client *borrower, u64 id)
+{
+	struct msi_lease_lease *lease;
+
+	if (!borrower->pool)
+		return -ENOENT;
+	lease = lease_get(borrower, id, false);
+	if (!lease)
+		return -ENOENT;
+	trace_msi_lease_return(lease);
+	lease_end_now(lease);
+	kref_put(&lease->ref, lease_free);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(msi_lease_return);
+
+/**
+ * msi_lease_renew() - ask to extend a lease
+ * @borrower: the client that borrowed
+ * @id: the lease's id
+ * @extra_ns: how much longer
+ *
+ * The lender is asked through its renew callback; a lease from the free
+ * pool is renewed as long as the pool's longest lease allows.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EINVAL for a zero @extra_ns; -ENOENT if there is no such
+ * active lease (it may just have ended); -EPERM if the lender declines or
+ * the renewal would pass the lender's or the pool's longest lease.
+ */
+int msi_lease_renew(struct msi_lease_client *borrower, u64 id, u64 extra_ns)
+{
+	struct msi_lease_pool *pool = borrower->pool;
+	struct msi_lease_client *lender;
+	struct msi_lease_lease *lease;
+	u64 longest;
+	int ret = 0;
+
+	if (!extra_ns)
+		return -EINVAL;
+	if (!pool)
+		return -ENOENT;
+
+	mutex_lock(&pool->negotiate);
+	lease = lease_get(borrower, id, false);
+	if (!lease) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	lender = lease->piece.lender;
+	longest = pool->max_lease_ns;
+	if (lender && lender->attrs.max_lease_ns &&
+	    (!longest || lender->attrs.max_lease_ns < longest))
+		longest = lender->attrs.max_lease_ns;
+	if (longest && lease->duration_ns + extra_ns > longest)
+		ret = -EPERM;
+	else if (lender && (!lender->ops->renew ||
+			    !lender->ops->renew(lender, &lease->piece, extra_ns)))
+		ret = -EPERM;
+
+	spin_lock(&pool->lock);
+	if (!ret && !lease->active)
+		ret = -ENOENT;
+	if (!ret) {
+		lease->duration_ns += extra_ns;
+		lease->piece.expires = ktime_add_ns(lease->piece.expires,
+						    extra_ns);
+		mod_delayed_work(msi_lease_wq, &lease->end,
+				 delay_until(lease->piece.expires));
+	}
+	spin_unlock(&pool->lock);
+	if (!ret)
+		trace_msi_lease_renew(lease);
+	kref_put(&lease->ref, lease_free);
+unlock:
+	mutex_unlock(&pool->negotiate);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(msi_lease_renew);
+
+/**
+ * msi_lease_recall() - a lender wants its vectors back early
+ * @lender: the client that lent
+ * @id: the lease's id
+ * @grace_ns: time the borrower gets before the lease ends; a lease due
+ *	to end sooner ends as planned
+ *
+ * The borrower's recalled callback, if any, is told first.
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or -ENOENT if @lender has no such active lease.
+ */
+int msi_lease_recall(struct msi_lease_client *lender, u64 id, u64 grace_ns)
+{
+	struct msi_lease_pool *pool = lender->pool;
+	struct msi_lease_client *borrower;
+	struct msi_lease_lease *lease;
+	ktime_t by;
+
+	if (!pool)
+		return -ENOENT;
+	lease = lease_get(lender, id, true);
+	if (!lease)
+		return -ENOENT;
+	borrower = lease->borrower;
+	if (borrower->ops->recalled)
+		borrower->ops->recalled(borrower, &lease->piece, grace_ns);
+
+	by = ktime_add_ns(ktime_get(), grace_ns);
+	spin_lock(&pool->lock);
+	if (lease->active && ktime_before(by, lease->piece.expires)) {
+		lease->piece.expires = by;
+		mod_delayed_work(msi_lease_wq, &lease->end, delay_until(by));
+	}
+	spin_unlock(&pool->lock);
+	trace_msi_lease_recall(lease);
+	kref_put(&lease->ref, lease_free);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(msi_lease_recall);
+
+/* Borrowing */
+
+/* Per-borrow scratch, freed when the borrow returns. */
+struct borrow {
+	struct msi_lease_candidate *cands;
+	unsigned int nr_cands, asked;
+	struct msi_lease_pick *picks;
+	unsigned int nr_picks;
+	struct msi_lease_lease **leases;
+	unsigned int nr_leases;
+};
+
+static void borrow_free(struct borrow *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_leases; i++)
+		kfree(b->leases[i]);
+	kfree(b->leases);
+	kfree(b->picks);
+	kfree(b->cands);
+}
+
+/* Clamp an offer to what the lender may lend and for how long. */
+static void offer_sanitize(struct msi_lease_client *lender,
+			   struct msi_lease_offer *offer, u64 duration)
+{
+	unsigned int room, t;
+
+	spin_lock(&lender->pool->lock);
+	room = msi_lease_client_lendable(lender);
+	spin_unlock(&lender->pool->lock);
+
+	if (lender->attrs.max_lease_ns && lender->attrs.max_lease_ns < duration)
+		duration = lender->attrs.max_lease_ns;
+	offer->nr_tiers = min_t(unsigned int, offer->nr_tiers,
+				MSI_LEASE_MAX_TIERS);
+	offer->load = min(offer->load, 100U);
+	for (t = 0; t < offer->nr_tiers; t++) {
+		struct msi_lease_tier *tier = &offer->tiers[t];
+
+		tier->duration_ns = min(tier->duration_ns, duration);
+		tier->count = tier->duration_ns ? min(tier->count, room) : 0;
+		room -= tier->count;
+	}
+}
+
+static int cand_cmp_priority(const void *a, const void *b)
+{
+	const struct msi_lease_candidate *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Ask the lenders; leaves the chosen vectors in b->picks. */
+static int negotiate(struct msi_lease_client *borrower, struct borrow *b,
+		     enum msi_lease_negotiation mode,
+		     enum msi_lease_policy policy, unsigned int need,
+		     u64 duration, ktime_t deadline)
+{
+	struct msi_lease_pick *one;
+	unsigned int i, got = 0, n, k;
+	int ret;
+
+	if (mode == MSI_LEASE_NEGOTIATE_SEQUENTIAL &&
+	    policy == MSI_LEASE_POLICY_PRIORITY)
+		sort(b->cands, b->nr_cands, sizeof(*b->cands),
+		     cand_cmp_priority, NULL);
+
+	for (i = 0; i < b->nr_cands && got < need; i++) {
+		struct msi_lease_candidate *cand = &b->cands[i];
+		struct msi_lease_client *lender = cand->lender;
+		struct msi_lease_ask ask = {
+			.borrower = borrower,
+			.count = need - got,
+			.duration_ns = duration,
+		};
+
+		if (ktime_after(ktime_get(), deadline))
+			break;
+		memset(&cand->offer, 0, sizeof(cand->offer));
+		ret = lender->ops->offer(lender, &ask, &cand->offer);
+		if (ret)
+			cand->offer.nr_tiers = 0;
+		offer_sanitize(lender, &cand->offer, duration);
+		b->asked++;
+		trace_msi_lease_offer(borrower, lender, &ask, &cand->offer);
+
+		if (mode != MSI_LEASE_NEGOTIATE_SEQUENTIAL)
+			continue;
+		one = &b->picks[b->nr_picks];
+		ret = msi_lease_select(policy, need - got, cand, 1, one, &n);
+		if (ret < 0)
+			return ret;
+		for (k = 0; k < n; k++)
+			one[k].cand = i;
+		b->nr_picks += n;
+		got += ret;
+	}
+
+	if (mode == MSI_LEASE_NEGOTIATE_SEQUENTIAL)
+		return 0;
+	ret = msi_lease_select(policy, need, b->cands, b->asked, b->picks,
+			       &b->nr_picks);
+	return ret < 0 ? ret : 0;
+}
+
+static int borrow_alloc_leases(struct borrow *b, unsigned int from_pool)
+{
+	unsigned int i, n = b->nr_picks + !!from_pool;
+
+	b->leases = kcalloc(n, sizeof(*b->leases), GFP_KERNEL);
+	if (!b->leases)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		b->leases[i] = kzalloc(sizeof(*b->leases[i]), GFP_KERNEL);
+		if (!b->leases[i])
+			return -ENOMEM;
+		b->nr_leases++;
+	}
+	return 0;
+}
+
+static unsigned int pool_free_locked(struct msi_lease_pool *pool)
+{
+	lockdep_assert_held(&pool->lock);
+
+	if (pool->budget == MSI_LEASE_UNLIMITED)
+		return UINT_MAX;
+	return pool->budget > pool->held ? pool->budget - pool->held : 0;
+}
+
+/* Book every lease, or none: -EAGAIN if the pool changed meanwhile. */
+static int borrow_reserve(struct msi_lease_pool *pool, struct borrow *b,
+			  unsigned int from_pool)
+{
+	unsigned int i;
+
+	spin_lock(&pool->lock);
+	if (from_pool && pool_free_locked(pool) < from_pool)
+		goto fail;
+	for (i = 0; i < b->nr_leases; i++) {
+		struct msi_lease_lease *lease = b->leases[i];
+
+		if (lease->piece.lender &&
+		    msi_lease_client_lendable(lease->piece.lender) <
+		    lease->piece.count)
+			goto unwind;
+		book(pool, lease, true);
+	}
+	spin_unlock(&pool->lock);
+	return 0;
+
+unwind:
+	while (i--)
+		book(pool, b->leases[i], false);
+fail:
+	spin_unlock(&pool->lock);
+	return -EAGAIN;
+}
+
+static void borrow_unreserve(struct msi_lease_pool *pool, struct borrow *b)
+{
+	unsigned int i;
+
+	spin_lock(&pool->lock);
+	for (i = 0; i < b->nr_leases; i++)
+		book(pool, b->leases[i], false);
+	spin_unlock(&pool->lock);
+}
+
+/* Lenders free their vectors; all of them, or the reservation is undone. */
+static int borrow_release(struct msi_lease_pool *pool,
+			  struct msi_lease_client *borrower, struct borrow *b)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < b->nr_leases; i++) {
+		struct msi_lease_client *lender = b->leases[i]->piece.lender;
+
+		if (!lender)
+			continue;
+		ret = lender->ops->release(lender, b->leases[i]->piece.count);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		return 0;
+
+	trace_msi_lease_rollback(borrower, b->leases[i]->piece.lender, ret);
+	while (i--) {
+		struct msi_lease_client *lender = b->leases[i]->piece.lender;
+
+		if (lender)
+			lender->ops->reclaim(lender, b->leases[i]->piece.count);
+	}
+	borrow_unreserve(pool, b);
+	return ret;
+}
+
+static int borrow_fill_grant(struct borrow *b, struct msi_lease_grant *grant)
+{
+	unsigned int i;
+
+	grant->pieces = kcalloc(b->nr_leases, sizeof(*grant->pieces),
+				GFP_KERNEL);
+	if (!grant->pieces)
+		return -ENOMEM;
+	for (i = 0; i < b->nr_leases; i++) {
+		grant->pieces[i] = b->leases[i]->piece;
+		grant->count += b->leases[i]->piece.count;
+	}
+	grant->nr_pieces = b->nr_leases;
+	return 0;
+}
+
+/* Leases go live: expiry scheduled, ownership passes to the pool lists. */
+static void borrow_commit(struct msi_lease_pool *pool, struct borrow *b,
+			  struct msi_lease_grant *grant)
+{
+	ktime_t now = ktime_get();
+	unsigned int i;
+
+	spin_lock(&pool->lock);
+	for (i = 0; i < b->nr_leases; i++) {
+		struct msi_lease_lease *lease = b->leases[i];
+
+		lease->piece.expires = ktime_add_ns(now, lease->duration_ns);
+		grant->pieces[i].expires = lease->piece.expires;
+		lease->active = true;
+		queue_delayed_work(msi_lease_wq, &lease->end,
+				   delay_until(lease->piece.expires));
+	}
+	spin_unlock(&pool->lock);
+	for (i = 0; i < b->nr_leases; i++)
+		trace_msi_lease_grant(b->leases[i]);
+	b->nr_leases = 0;	/* the pool owns them now */
+}
+
+static void lease_init(struct msi_lease_lease *lease,
+		       struct msi_lease_pool *pool,
+		       struct msi_lease_client *borrower,
+		       struct msi_lease_client *lender, unsigned int count,
+		       u64 duration)
+{
+	lease->piece.id = atomic64_inc_return(&msi_lease_next_id);
+	lease->piece.lender = lender;
+	lease->piece.count = count;
+	lease->pool = pool;
+	lease->borrower = borrower;
+	lease->duration_ns = duration;
+	INIT_LIST_HEAD(&lease->pool_node);
+	INIT_LIST_HEAD(&lease->in_node);
+	INIT_LIST_HEAD(&lease->out_node);
+	kref_init(&lease->ref);
+	INIT_DELAYED_WORK(&lease->end, lease_end_work);
+}
+
+static bool request_valid(const struct msi_lease_request *req)
+{
+	return req->count && req->count <= INT_MAX && req->duration_ns &&
+	       req->negotiation < MSI_LEASE_NR_NEGOTIATIONS &&
+	       req->policy < MSI_LEASE_NR_POLICIES;
+}
+
+/**
+ * msi_lease_borrow() - borrow vectors for a time
+ * @borrower: a client that joined its pool with a lease_end callback
+ * @req: how many, for how long, and how to negotiate
+ * @grant: filled in on success; free with msi_lease_grant_free()
+ *
+ * Takes vectors from the pool's free vectors first, then negotiates with
+ * the pool's other cooperative clients (never another pool's), chooses
+ * among their counter-offers by policy, has the lenders release what was
+ * chosen, and grants it as one lease per (lender, terms).  The grant may
+ * hold fewer vectors than asked for when @req->accept_partial is set, and
+ * leases shorter than asked for when lenders offered less.
+ *
+ * Context: process context; sleeps; calls the lenders' offer and release
+ * callbacks.  Not from a broker callback.
+ * Return: 0 with @grant->count > 0; -EINVAL for a bad request or a
+ * borrower that cannot take leases; -ENOSPC when nothing (or, without
+ * accept_partial, not all) could be had: nothing changed then; -EAGAIN if
+ * the pool changed under the negotiation; -ENOMEM; or a lender's release
+ * error, after every lender got its vectors back.
+ */
+int msi_lease_borrow(struct msi_lease_client *borrower,
+		     const struct msi_lease_request *req,
+		     struct msi_lease_grant *grant)
+{
+	struct msi_lease_pool *pool = borrower->pool;
+	enum msi_lease_negotiation mode;
+	enum msi_lease_policy policy;
+	unsigned int from_pool, total, i;
+	struct msi_lease_client *c;
+	struct borrow b = { };
+	ktime_t deadline;
+	u64 duration;
+	int ret;
+
+	memset(grant, 0, sizeof(*grant));
+	if (!pool || !borrower->ops || !borrower->ops->lease_end ||
+	    !request_valid(req))
+		return -EINVAL;
+
+	mutex_lock(&pool->negotiate);
+	mode = req->negotiation ?: pool->negotiation;
+	policy = req->policy ?: pool->policy;
+	duration = req->duration_ns;
+	if (pool->max_lease_ns)
+		duration = min(duration, pool->max_lease_ns);
+	deadline = req->deadline_ns ?
+		   ktime_add_ns(ktime_get(), req->deadline_ns) : KTIME_MAX;
+
+	b.cands = kcalloc(pool->nr_clients, sizeof(*b.cands), GFP_KERNEL);
+	b.picks = kcalloc(pool->nr_clients * MSI_LEASE_MAX_TIERS + 1,
+			  sizeof(*b.picks), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!b.cands || !b.picks)
+		goto out;
+
+	/*
+	 * Leasing clients join and leave under the negotiate mutex, so the
+	 * candidates stay valid after the pool lock is dropped.
+	 */
+	spin_lock(&pool->lock);
+	from_pool = min(req->count, pool_free_locked(pool));
+	list_for_each_entry(c, &pool->clients, node) {
+		if (c == borrower || !c->ops || !c->ops->offer ||
+		    !c->attrs.cooperative)
+			continue;
+		b.cands[b.nr_cands++] = (struct msi_lease_candidate){
+			.lender = c, .seq = c->seq, .priority = c->attrs.priority,
+		};
+	}
+	spin_unlock(&pool->lock);
+
+	if (from_pool < req->count && mode != MSI_LEASE_NEGOTIATE_NONE) {
+		ret = negotiate(borrower, &b, mode, policy,
+				req->count - from_pool, duration, deadline);
+		if (ret)
+			goto out;
+	}
+
+	ret = borrow_alloc_leases(&b, from_pool);
+	if (ret)
+		goto out;
+	i = 0;
+	if (from_pool)
+		lease_init(b.leases[i++], pool, borrower, NULL, from_pool,
+			   duration);
+	for (; i < b.nr_leases; i++) {
+		const struct msi_lease_pick *p = &b.picks[i - !!from_pool];
+		const struct msi_lease_candidate *cand = &b.cands[p->cand];
+
+		lease_init(b.leases[i], pool, borrower, cand->lender, p->count,
+			   cand->offer.tiers[p->tier].duration_ns);
+	}
+
+	ret = -ENOSPC;
+	for (i = 0, total = 0; i < b.nr_leases; i++)
+		total += b.leases[i]->piece.count;
+	if (!total || (total < req->count && !req->accept_partial))
+		goto out;
+
+	/* Every allocation is done before any lender releases a vector. */
+	ret = borrow_fill_grant(&b, grant);
+	if (ret)
+		goto out;
+	ret = borrow_reserve(pool, &b, from_pool);
+	if (!ret)
+		ret = borrow_release(pool, borrower, &b);
+	if (ret) {
+		msi_lease_grant_free(grant);
+		grant->count = 0;
+		goto out;
+	}
+	borrow_commit(pool, &b, grant);
+out:
+	trace_msi_lease_borrow(borrower, req, grant->count, b.asked, ret);
+	mutex_unlock(&pool->negotiate);
+	borrow_free(&b);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(msi_lease_borrow);
+
+/**
+ * msi_lease_grant_free() - free a grant's piece list
+ * @grant: filled in by msi_lease_borrow(); the leases are unaffected
+ */
+void msi_lease_grant_free(struct msi_lease_grant *grant)
+{
+	kfree(grant->pieces);
+	grant->pieces = NULL;
+	grant->nr_pieces = 0;
+}
+EXPORT_SYMBOL_GPL(msi_lease_grant_free);
+
+/* Clients */
+
+/**
+ * msi_lease_client_join() - attach a client that may lend and borrow
+ * @pool: the pool to join
+ * @client: an initialised, detached client
+ * @ops: its callbacks; lenders need offer, release and reclaim, borrowers
+ *	lease_end
+ * @attrs: its lending terms
+ * @priv: returned by msi_lease_client_priv()
+ *
+ * Context: process context; sleeps.
+ */
+void msi_lease_client_join(struct msi_lease_pool *pool,
+			   struct msi_lease_client *client,
+			   const struct msi_lease_client_ops *ops,
+			   const struct msi_lease_client_attrs *attrs,
+			   void *priv)
+{
+	mutex_lock(&pool->negotiate);
+	client->ops = ops;
+	client->attrs = *attrs;
+	client->priv = priv;
+	msi_lease_pool_attach(pool, client);
+	mutex_unlock(&pool->negotiate);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_join);
+
+/**
+ * msi_lease_client_leave() - end a client's leases and detach it
+ * @client: the client
+ *
+ * Every lease the client borrowed or lent ends first, in the usual order
+ * (borrower unbinds, then lender reclaims), so no vector is lost and no
+ * lease outlives either party.
+ *
+ * Context: process context; sleeps; calls lease_end and reclaim.
+ */
+void msi_lease_client_leave(struct msi_lease_client *client)
+{
+	struct msi_lease_pool *pool = client->pool;
+	struct msi_lease_lease *lease;
+
+	if (!pool)
+		return;
+
+	mutex_lock(&pool->negotiate);
+	for (;;) {
+		spin_lock(&pool->lock);
+		lease = list_first_entry_or_null(&client->leases_in,
+						 struct msi_lease_lease,
+						 in_node);
+		if (!lease)
+			lease = list_first_entry_or_null(&client->leases_out,
+							 struct msi_lease_lease,
+							 out_node);
+		if (lease)
+			kref_get(&lease->ref);
+		spin_unlock(&pool->lock);
+		if (!lease)
+			break;
+		lease_end_now(lease);
+		kref_put(&lease->ref, lease_free);
+	}
+	msi_lease_pool_detach(client);
+	client->ops = NULL;
+	mutex_unlock(&pool->negotiate);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_leave);
+
+/**
+ * msi_lease_client_set_attrs() - change a client's lending terms
+ * @client: the client
+ * @attrs: the new terms; apply to future requests, not to running leases
+ *
+ * Return: 0, or -EINVAL if @attrs->floor exceeds what could ever be held.
+ */
+int msi_lease_client_set_attrs(struct msi_lease_client *client,
+			       const struct msi_lease_client_attrs *attrs)
+{
+	struct msi_lease_pool *pool = client->pool;
+
+	if (attrs->floor > INT_MAX || attrs->max_lend > INT_MAX)
+		return -EINVAL;
+	if (!pool) {
+		client->attrs = *attrs;
+		return 0;
+	}
+	spin_lock(&pool->lock);
+	client->attrs = *attrs;
+	spin_unlock(&pool->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(msi_lease_client_set_attrs);
+
+/**
+ * msi_lease_client_priv() - the pointer a client joined with
+ * @client: the client
+ *
+ * Return: the @priv given to msi_lease_client_join().
+ */
+void *msi_lease_client_priv(struct msi_lease_client *client)
+{
+	return client->priv;
+}
+EXPORT_SYMBOL_GPL(msi_lease_client_priv);
+
+/**
+ * msi_lease_pool_set_budget() - change a pool's budget
+ * @pool: the pool
+ * @budget: vectors, or %MSI_LEASE_UNLIMITED
+ *
+ * Lowering the budget below what is held takes nothing from anyone: the
+ * pool reports itself over budget and has no free vectors until enough
+ * are freed.
+ *
+ * Return: 0.
+ */
+int msi_lease_pool_set_budget(struct msi_lease_pool *pool, unsigned int budget)
+{
+	spin_lock(&pool->lock);
+	pool->budget = budget;
+	spin_unlock(&pool->lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_set_budget);
+
+/**
+ * msi_lease_core_init() - set up the broker's workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int msi_lease_core_init(void)
+{
+	/*
+	 * Ordered: lease ends run one at a time, so no client ever sees two
+	 * of its lease_end or reclaim callbacks at once.
+	 */
+	msi_lease_wq = alloc_ordered_workqueue("msi_lease", 0);
+	return msi_lease_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * msi_lease_core_exit() - tear the broker's workqueue down
+ *
+ * Every client has left by now, so no lease is pending.
+ */
+void msi_lease_core_exit(void)
+{
+	destroy_workqueue(msi_lease_wq);
+}
