@@ -256,14 +256,29 @@ static bool wait_no_leases(struct world *w, unsigned int ms)
 	return false;
 }
 
+/* FIG. 4's bridge: A, B and D hold 5 vectors, C 3, none free (18). */
+struct fig4 {
+	struct world *w;
+	struct fake *a, *b, *c, *d;
+};
+
+static struct fig4 fig4_bridge(struct kunit *test)
+{
+	struct fig4 s = { .w = new_world(test, 18) };
+
+	s.a = new_fake(s.w, 'A', 5, true, 0);
+	s.b = new_fake(s.w, 'B', 5, true, 0);
+	s.c = new_fake(s.w, 'C', 3, true, 0);
+	s.d = new_fake(s.w, 'D', 5, true, 0);
+	return s;
+}
+
 /* FIG. 4: groups 5/5/3/5, C asks 3, A lends 2, B declines, D lends 1. */
 static void fig4_lend_then_expire(struct kunit *test)
 {
-	struct world *w = new_world(test, 18);
-	struct fake *a = new_fake(w, 'A', 5, true, 0);
-	struct fake *b = new_fake(w, 'B', 5, true, 0);
-	struct fake *c = new_fake(w, 'C', 3, true, 0);
-	struct fake *d = new_fake(w, 'D', 5, true, 0);
+	struct fig4 s = fig4_bridge(test);
+	struct fake *a = s.a, *b = s.b, *c = s.c, *d = s.d;
+	struct world *w = s.w;
 	struct msi_lease_request r = req(3, 200 * NSEC_PER_MSEC);
 	struct msi_lease_grant g;
 
@@ -382,11 +397,9 @@ KUNIT_ARRAY_PARAM(surplus, surplus_cases, surplus_desc);
 static void parallel_surplus_offers(struct kunit *test)
 {
 	const struct surplus_case *sc = test->param_value;
-	struct world *w = new_world(test, 18);
-	struct fake *a = new_fake(w, 'A', 5, true, 0);
-	struct fake *b = new_fake(w, 'B', 5, true, 0);
-	struct fake *c = new_fake(w, 'C', 3, true, 0);
-	struct fake *d = new_fake(w, 'D', 5, true, 0);
+	struct fig4 s = fig4_bridge(test);
+	struct fake *a = s.a, *b = s.b, *c = s.c, *d = s.d;
+	struct world *w = s.w;
 	struct msi_lease_request r = req(3, HOUR);
 	struct msi_lease_grant g;
 
@@ -409,11 +422,9 @@ static void parallel_surplus_offers(struct kunit *test)
 /* [0045]: per vector, the terms closest to the request win. */
 static void counteroffer_closest_terms(struct kunit *test)
 {
-	struct world *w = new_world(test, 18);
-	struct fake *a = new_fake(w, 'A', 5, true, 0);
-	struct fake *b = new_fake(w, 'B', 5, true, 0);
-	struct fake *c = new_fake(w, 'C', 3, true, 0);
-	struct fake *d = new_fake(w, 'D', 5, true, 0);
+	struct fig4 s = fig4_bridge(test);
+	struct fake *a = s.a, *b = s.b, *c = s.c, *d = s.d;
+	struct world *w = s.w;
 	struct msi_lease_request r = req(3, HOUR);
 	struct msi_lease_grant g;
 	unsigned int i;
@@ -442,11 +453,9 @@ static void counteroffer_closest_terms(struct kunit *test)
 /* [0046]: offers fall short: a partial grant, reported, not refused. */
 static void partial_grant_reported(struct kunit *test)
 {
-	struct world *w = new_world(test, 18);
-	struct fake *a = new_fake(w, 'A', 5, true, 0);
-	struct fake *b = new_fake(w, 'B', 5, true, 0);
-	struct fake *c = new_fake(w, 'C', 3, true, 0);
-	struct fake *d = new_fake(w, 'D', 5, true, 0);
+	struct fig4 s = fig4_bridge(test);
+	struct fake *a = s.a, *b = s.b, *c = s.c, *d = s.d;
+	struct world *w = s.w;
 	struct msi_lease_request r = req(4, HOUR);
 	struct msi_lease_grant g;
 
@@ -470,11 +479,9 @@ static void partial_grant_reported(struct kunit *test)
 /* [0047]: sequential: A then D satisfy the request; B is never asked. */
 static void sequential_stops_when_satisfied(struct kunit *test)
 {
-	struct world *w = new_world(test, 18);
-	struct fake *a = new_fake(w, 'A', 5, true, 0);
-	struct fake *b = new_fake(w, 'B', 5, true, 0);
-	struct fake *c = new_fake(w, 'C', 3, true, 0);
-	struct fake *d = new_fake(w, 'D', 5, true, 0);
+	struct fig4 s = fig4_bridge(test);
+	struct fake *a = s.a, *b = s.b, *c = s.c, *d = s.d;
+	struct world *w = s.w;
 	struct msi_lease_request r = req(3, HOUR);
 	struct msi_lease_client_attrs at = a->c.attrs;
 	struct msi_lease_grant g;
