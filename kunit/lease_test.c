@@ -6,6 +6,7 @@
  * mid-lease, rollback, deadlines, and a randomized stress run.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
@@ -978,6 +979,7 @@ static void stress_random_operations(struct kunit *test)
 struct race_arg {
 	struct fake *borrower;
 	unsigned int iters, granted;
+	struct completion done;
 };
 
 static int race_thread(void *data)
@@ -997,6 +999,7 @@ static int race_thread(void *data)
 			msi_lease_return(&ra->borrower->c, g.pieces[k].id);
 		msi_lease_grant_free(&g);
 	}
+	complete(&ra->done);
 	return 0;
 }
 
@@ -1014,11 +1017,14 @@ static void concurrent_borrows_across_pools(struct kunit *test)
 	for (i = 0; i < 4; i++) {
 		ra[i].borrower = new_fake(w[i % 2], 'B' + i, 2, false, 0);
 		ra[i].iters = 300;
+		init_completion(&ra[i].done);
 		t[i] = kthread_run(race_thread, &ra[i], "msi_lease_race%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
 		get_task_struct(t[i]);
 	}
 	for (i = 0; i < 4; i++) {
+		/* Stopping a thread that has not run yet would skip its work. */
+		wait_for_completion(&ra[i].done);
 		kthread_stop(t[i]);
 		put_task_struct(t[i]);
 		KUNIT_EXPECT_GT(test, ra[i].granted, 0);
