@@ -96,6 +96,13 @@ static void lease_end_work(struct work_struct *work)
 		return;
 	}
 	lease->active = false;
+	/*
+	 * A renewal or recall that saw the lease active just before this may
+	 * have re-armed the timer while this instance was already running;
+	 * nobody re-arms it from now on (they check @active under the lock),
+	 * so drop that instance here or the lease is freed with a live timer.
+	 */
+	cancel_delayed_work(&lease->end);
 	spin_unlock(&pool->lock);
 
 	trace_msi_lease_end(lease);
