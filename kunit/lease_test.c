@@ -990,6 +990,12 @@ static int race_thread(void *data)
 	unsigned int i, k;
 
 	for (i = 0; i < ra->iters; i++) {
+		/*
+		 * Let 2 ms leases expire between tries, or on a fast kernel one
+		 * thread runs all its tries while another holds the whole pool.
+		 */
+		if (i)
+			usleep_range(500, 1000);
 		rq.duration_ns = (i % 3) ? 2 * NSEC_PER_MSEC : HOUR;
 		if (msi_lease_borrow(&ra->borrower->c, &rq, &g))
 			continue;
