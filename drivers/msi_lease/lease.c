@@ -29,6 +29,7 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/sysfs.h>
 
 #include "compat.h"
 #include "pool.h"
@@ -82,6 +83,14 @@ static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
 	}
 }
 
+static void pool_event(struct msi_lease_pool *pool,
+		       const struct msi_lease_lease *lease,
+		       enum msi_lease_event event)
+{
+	if (pool->ops && pool->ops->event)
+		pool->ops->event(pool, lease, event);
+}
+
 static void lease_end_work(struct work_struct *work)
 {
 	struct msi_lease_lease *lease =
@@ -106,15 +115,28 @@ static void lease_end_work(struct work_struct *work)
 	spin_unlock(&pool->lock);
 
 	trace_msi_lease_end(lease);
-	/* The borrower stops using the vectors before the lender has them. */
+	/*
+	 * The borrower stops using the vectors before the lender has them.
+	 * What it frees meanwhile is borrowed, not its own (see
+	 * msi_lease_client_settle()).
+	 */
+	spin_lock(&pool->lock);
+	borrower->holding++;
+	spin_unlock(&pool->lock);
 	borrower->ops->lease_end(borrower, &lease->piece);
 
 	spin_lock(&pool->lock);
+	borrower->holding--;
 	book(pool, lease, false);
 	spin_unlock(&pool->lock);
 
-	if (lender)
+	/* The lender's group is whole again before it has the vectors. */
+	if (lender) {
+		msi_lease_client_hold(lender, true);
 		lender->ops->reclaim(lender, lease->piece.count);
+		msi_lease_client_hold(lender, false);
+	}
+	pool_event(pool, lease, MSI_LEASE_EVENT_END);
 	kref_put(&lease->ref, lease_free);
 }
 
@@ -416,15 +438,6 @@ static int borrow_alloc_leases(struct borrow *b, unsigned int from_pool)
 	return 0;
 }
 
-static unsigned int pool_free_locked(struct msi_lease_pool *pool)
-{
-	lockdep_assert_held(&pool->lock);
-
-	if (pool->budget == MSI_LEASE_UNLIMITED)
-		return UINT_MAX;
-	return pool->budget > pool->held ? pool->budget - pool->held : 0;
-}
-
 /* Book every lease, or none: -EAGAIN if the pool changed meanwhile. */
 static int borrow_reserve(struct msi_lease_pool *pool, struct borrow *b,
 			  unsigned int from_pool)
@@ -432,7 +445,7 @@ static int borrow_reserve(struct msi_lease_pool *pool, struct borrow *b,
 	unsigned int i;
 
 	spin_lock(&pool->lock);
-	if (from_pool && pool_free_locked(pool) < from_pool)
+	if (from_pool && msi_lease_pool_free_locked(pool) < from_pool)
 		goto fail;
 	for (i = 0; i < b->nr_leases; i++) {
 		struct msi_lease_lease *lease = b->leases[i];
@@ -528,8 +541,10 @@ static void borrow_commit(struct msi_lease_pool *pool, struct borrow *b,
 				   delay_until(lease->piece.expires));
 	}
 	spin_unlock(&pool->lock);
-	for (i = 0; i < b->nr_leases; i++)
+	for (i = 0; i < b->nr_leases; i++) {
 		trace_msi_lease_grant(b->leases[i]);
+		pool_event(pool, b->leases[i], MSI_LEASE_EVENT_GRANT);
+	}
 	b->nr_leases = 0;	/* the pool owns them now */
 }
 
@@ -620,7 +635,7 @@ int msi_lease_borrow(struct msi_lease_client *borrower,
 	 * candidates stay valid after the pool lock is dropped.
 	 */
 	spin_lock(&pool->lock);
-	from_pool = min(req->count, pool_free_locked(pool));
+	from_pool = min(req->count, msi_lease_pool_free_locked(pool));
 	list_for_each_entry(c, &pool->clients, node) {
 		if (c == borrower || !c->ops || !c->ops->offer ||
 		    !c->attrs.cooperative)
@@ -681,6 +696,56 @@ out:
 EXPORT_SYMBOL_GPL(msi_lease_borrow);
 
 /**
+ * msi_lease_active() - is a borrowed lease still running?
+ * @borrower: the client that borrowed
+ * @id: the lease's id
+ *
+ * A borrower binds the vectors of a grant after msi_lease_borrow()
+ * returns; a short lease may have ended by then.  Checked under the lock
+ * the driver's lease_end callback also takes, the answer stays true
+ * until the driver drops that lock.
+ *
+ * Return: true if the lease has not begun to end.
+ */
+bool msi_lease_active(struct msi_lease_client *borrower, u64 id)
+{
+	struct msi_lease_pool *pool = READ_ONCE(borrower->pool);
+	bool active;
+
+	if (!pool)
+		return false;
+	spin_lock(&pool->lock);
+	active = lease_find(borrower, id, false);
+	spin_unlock(&pool->lock);
+	return active;
+}
+EXPORT_SYMBOL_GPL(msi_lease_active);
+
+/**
+ * msi_lease_client_hold() - keep a client's holding while it reconfigures
+ * @client: the client
+ * @hold: true to start, false to end
+ *
+ * Between the two calls, vectors the client frees are not given back
+ * to the pool: a driver that can only change its vector count by
+ * freeing them all and allocating the new total (6.1) keeps what it owns.
+ */
+void msi_lease_client_hold(struct msi_lease_client *client, bool hold)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool)
+		return;
+	spin_lock(&pool->lock);
+	if (hold)
+		client->holding++;
+	else if (!WARN_ON_ONCE(!client->holding))
+		client->holding--;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_hold);
+
+/**
  * msi_lease_grant_free() - free a grant's piece list
  * @grant: filled in by msi_lease_borrow(); the leases are unaffected
  */
@@ -695,42 +760,52 @@ EXPORT_SYMBOL_GPL(msi_lease_grant_free);
 /* Clients */
 
 /**
- * msi_lease_client_join() - attach a client that may lend and borrow
- * @pool: the pool to join
- * @client: an initialised, detached client
+ * msi_lease_client_enlist() - let an attached client lend and borrow
+ * @client: a client attached to its pool, not enlisted yet
  * @ops: its callbacks; lenders need offer, release and reclaim, borrowers
  *	lease_end
  * @attrs: its lending terms
  * @priv: returned by msi_lease_client_priv()
  *
  * Context: process context; sleeps.
+ * Return: 0, -ENODEV for a detached client, -EBUSY if already enlisted.
  */
-void msi_lease_client_join(struct msi_lease_pool *pool,
-			   struct msi_lease_client *client,
-			   const struct msi_lease_client_ops *ops,
-			   const struct msi_lease_client_attrs *attrs,
-			   void *priv)
+int msi_lease_client_enlist(struct msi_lease_client *client,
+			    const struct msi_lease_client_ops *ops,
+			    const struct msi_lease_client_attrs *attrs,
+			    void *priv)
 {
+	struct msi_lease_pool *pool = client->pool;
+	int ret = 0;
+
+	if (!pool)
+		return -ENODEV;
 	mutex_lock(&pool->negotiate);
-	client->ops = ops;
-	client->attrs = *attrs;
-	client->priv = priv;
-	msi_lease_pool_attach(pool, client);
+	spin_lock(&pool->lock);
+	if (client->ops) {
+		ret = -EBUSY;
+	} else {
+		client->ops = ops;
+		client->attrs = *attrs;
+		client->priv = priv;
+	}
+	spin_unlock(&pool->lock);
 	mutex_unlock(&pool->negotiate);
+	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_join);
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_enlist);
 
 /**
- * msi_lease_client_leave() - end a client's leases and detach it
- * @client: the client
+ * msi_lease_client_retire() - end a client's leases; it stays accounted
+ * @client: an enlisted client
  *
  * Every lease the client borrowed or lent ends first, in the usual order
  * (borrower unbinds, then lender reclaims), so no vector is lost and no
- * lease outlives either party.
+ * lease outlives either party.  The client is no longer asked to lend.
  *
  * Context: process context; sleeps; calls lease_end and reclaim.
  */
-void msi_lease_client_leave(struct msi_lease_client *client)
+void msi_lease_client_retire(struct msi_lease_client *client)
 {
 	struct msi_lease_pool *pool = client->pool;
 	struct msi_lease_lease *lease;
@@ -750,15 +825,49 @@ void msi_lease_client_leave(struct msi_lease_client *client)
 							 out_node);
 		if (lease)
 			kref_get(&lease->ref);
+		else
+			client->ops = NULL;
 		spin_unlock(&pool->lock);
 		if (!lease)
 			break;
 		lease_end_now(lease);
 		kref_put(&lease->ref, lease_free);
 	}
-	msi_lease_pool_detach(client);
-	client->ops = NULL;
 	mutex_unlock(&pool->negotiate);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_retire);
+
+/**
+ * msi_lease_client_join() - attach a client that may lend and borrow
+ * @pool: the pool to join
+ * @client: an initialised, detached client
+ * @ops: as for msi_lease_client_enlist()
+ * @attrs: its lending terms
+ * @priv: returned by msi_lease_client_priv()
+ *
+ * Context: process context; sleeps.
+ */
+void msi_lease_client_join(struct msi_lease_pool *pool,
+			   struct msi_lease_client *client,
+			   const struct msi_lease_client_ops *ops,
+			   const struct msi_lease_client_attrs *attrs,
+			   void *priv)
+{
+	msi_lease_pool_attach(pool, client);
+	msi_lease_client_enlist(client, ops, attrs, priv);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_join);
+
+/**
+ * msi_lease_client_leave() - end a client's leases and detach it
+ * @client: the client
+ *
+ * Context: process context; sleeps; calls lease_end and reclaim.
+ */
+void msi_lease_client_leave(struct msi_lease_client *client)
+{
+	msi_lease_client_retire(client);
+	msi_lease_pool_detach(client);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_leave);
 
@@ -818,6 +927,145 @@ int msi_lease_pool_set_budget(struct msi_lease_pool *pool, unsigned int budget)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_set_budget);
+
+/**
+ * msi_lease_pool_configure() - change how a pool negotiates, all at once
+ * @pool: the pool
+ * @conf: the new settings; budget may be %MSI_LEASE_UNLIMITED
+ *
+ * Applied together under the negotiate mutex, so no borrow sees half of
+ * a change.  Running leases keep their terms.
+ *
+ * Return: 0, or -EINVAL (nothing changed) for a default or unknown
+ * negotiation or policy.
+ */
+int msi_lease_pool_configure(struct msi_lease_pool *pool,
+			     const struct msi_lease_pool_conf *conf)
+{
+	if (conf->negotiation == MSI_LEASE_NEGOTIATE_DEFAULT ||
+	    conf->negotiation >= MSI_LEASE_NR_NEGOTIATIONS ||
+	    conf->policy == MSI_LEASE_POLICY_DEFAULT ||
+	    conf->policy >= MSI_LEASE_NR_POLICIES)
+		return -EINVAL;
+
+	mutex_lock(&pool->negotiate);
+	spin_lock(&pool->lock);
+	pool->budget = conf->budget;
+	pool->negotiation = conf->negotiation;
+	pool->policy = conf->policy;
+	pool->max_lease_ns = conf->max_lease_ns;
+	spin_unlock(&pool->lock);
+	mutex_unlock(&pool->negotiate);
+	return 0;
+}
+
+/**
+ * msi_lease_pool_get_conf() - read a pool's settings
+ * @pool: the pool
+ * @conf: filled in
+ */
+void msi_lease_pool_get_conf(struct msi_lease_pool *pool,
+			     struct msi_lease_pool_conf *conf)
+{
+	spin_lock(&pool->lock);
+	conf->budget = pool->budget;
+	conf->negotiation = pool->negotiation;
+	conf->policy = pool->policy;
+	conf->max_lease_ns = pool->max_lease_ns;
+	spin_unlock(&pool->lock);
+}
+
+/**
+ * msi_lease_pool_revoke() - end a lease now, on an administrator's word
+ * @pool: the pool
+ * @id: the lease's id
+ *
+ * The borrower is told it was recalled with no grace, then the lease
+ * ends as any other: borrower unbinds, lender reclaims.
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or -ENOENT if @pool has no such active lease.
+ */
+int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id)
+{
+	struct msi_lease_client *borrower;
+	struct msi_lease_lease *lease;
+	bool found = false;
+
+	spin_lock(&pool->lock);
+	list_for_each_entry(lease, &pool->leases, pool_node) {
+		if (lease->piece.id == id && lease->active) {
+			kref_get(&lease->ref);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&pool->lock);
+	if (!found)
+		return -ENOENT;
+
+	trace_msi_lease_revoke(lease);
+	pool_event(pool, lease, MSI_LEASE_EVENT_REVOKE);
+	borrower = lease->borrower;
+	if (borrower->ops && borrower->ops->recalled)
+		borrower->ops->recalled(borrower, &lease->piece, 0);
+	lease_end_now(lease);
+	kref_put(&lease->ref, lease_free);
+	return 0;
+}
+
+/**
+ * msi_lease_pool_show_leases() - list a pool's active leases for sysfs
+ * @pool: the pool
+ * @buf: sysfs buffer
+ * @name: names a client; called under the pool lock, must not sleep
+ *
+ * One line per lease: id, lender (or "free"), borrower, vectors,
+ * milliseconds left.
+ *
+ * Return: bytes written.
+ */
+ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
+				   const char *(*name)(struct msi_lease_client *))
+{
+	struct msi_lease_lease *lease;
+	ktime_t now = ktime_get();
+	ssize_t len = 0;
+	s64 left;
+
+	spin_lock(&pool->lock);
+	list_for_each_entry(lease, &pool->leases, pool_node) {
+		if (!lease->active)
+			continue;
+		left = ktime_ms_delta(lease->piece.expires, now);
+		len += sysfs_emit_at(buf, len, "%llu %s %s %u %lld\n",
+				     lease->piece.id,
+				     lease->piece.lender ?
+				     name(lease->piece.lender) : "free",
+				     name(lease->borrower), lease->piece.count,
+				     left > 0 ? left : 0);
+	}
+	spin_unlock(&pool->lock);
+	return len;
+}
+
+/**
+ * msi_lease_pool_lent() - vectors out on loan in a pool
+ * @pool: the pool
+ *
+ * Return: vectors in active leases, from lenders and the free pool.
+ */
+unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool)
+{
+	struct msi_lease_lease *lease;
+	unsigned int n = 0;
+
+	spin_lock(&pool->lock);
+	list_for_each_entry(lease, &pool->leases, pool_node)
+		n += lease->piece.count;
+	spin_unlock(&pool->lock);
+	return n;
+}
 
 /**
  * msi_lease_core_init() - set up the broker's workqueue

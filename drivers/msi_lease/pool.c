@@ -26,6 +26,7 @@ void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget)
 	spin_lock_init(&pool->lock);
 	pool->budget = budget;
 	pool->held = 0;
+	pool->pending = 0;
 	memset(pool->held_by_mode, 0, sizeof(pool->held_by_mode));
 	pool->nr_clients = 0;
 	INIT_LIST_HEAD(&pool->clients);
@@ -34,6 +35,7 @@ void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget)
 	pool->negotiation = MSI_LEASE_NEGOTIATE_PARALLEL;
 	pool->policy = MSI_LEASE_POLICY_CLOSEST;
 	pool->max_lease_ns = 0;
+	pool->ops = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_init);
 
@@ -124,6 +126,8 @@ void msi_lease_pool_detach(struct msi_lease_client *client)
 
 	spin_lock(&pool->lock);
 	msi_lease_pool_account(pool, client, false);
+	pool->pending -= min(pool->pending, client->pending);
+	client->pending = 0;
 	list_del_init(&client->node);
 	pool->nr_clients--;
 	client->pool = NULL;
@@ -167,6 +171,142 @@ int msi_lease_client_set_held(struct msi_lease_client *client,
 	return delta;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_held);
+
+/**
+ * msi_lease_pool_free_locked() - vectors a pool can still hand out
+ * @pool: the pool; the caller holds its lock
+ *
+ * Return: the budget less what clients hold and what allocations in
+ * flight were admitted; %MSI_LEASE_UNLIMITED without a budget.
+ */
+unsigned int msi_lease_pool_free_locked(struct msi_lease_pool *pool)
+{
+	unsigned int used;
+
+	lockdep_assert_held(&pool->lock);
+
+	if (pool->budget == MSI_LEASE_UNLIMITED)
+		return MSI_LEASE_UNLIMITED;
+	used = pool->held + pool->pending;
+	return pool->budget > used ? pool->budget - used : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_free_locked);
+
+/**
+ * msi_lease_client_admit() - admit an allocation against the pool
+ * @client: an attached client about to allocate vectors
+ * @real: vectors the client has allocated now
+ * @min: fewest more vectors the allocation can live with
+ * @max: most more vectors it asks for
+ * @reserved: set to the vectors reserved from the pool's free vectors;
+ *	pass it to msi_lease_client_settle() when the allocation is over
+ *
+ * A client may always fill its own group (vectors it holds, less those
+ * lent, plus those borrowed: a borrower binding borrowed vectors, a
+ * lender taking lent ones back); past that, it takes from the pool's
+ * free vectors.  Those are reserved until msi_lease_client_settle(), so
+ * concurrent allocations on the same pool cannot both have them.
+ *
+ * Return: vectors admitted, between @min and @max (@max for a detached
+ * client: nothing to account against), or -ENOSPC if not even @min fits
+ * (nothing is reserved then), or -EINVAL.
+ */
+int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
+			   unsigned int min, unsigned int max,
+			   unsigned int *reserved)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+	unsigned int group, slack, free, room;
+
+	*reserved = 0;
+	if (min > max || max > INT_MAX || real > INT_MAX)
+		return -EINVAL;
+	if (!pool)
+		return max;
+
+	spin_lock(&pool->lock);
+	if (client->pool != pool) {
+		/* Detached meanwhile: nothing to account against. */
+		spin_unlock(&pool->lock);
+		return max;
+	}
+	group = client_group(client);
+	slack = group > real ? group - real : 0;
+	free = msi_lease_pool_free_locked(pool);
+	room = free > INT_MAX - slack ? INT_MAX : slack + free;
+	if (room < min) {
+		spin_unlock(&pool->lock);
+		return -ENOSPC;
+	}
+	max = min(max, room);
+	if (pool->budget != MSI_LEASE_UNLIMITED && max > slack) {
+		*reserved = max - slack;
+		pool->pending += *reserved;
+		client->pending += *reserved;
+	}
+	spin_unlock(&pool->lock);
+	return max;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_admit);
+
+/**
+ * msi_lease_client_settle() - bring a client's holding in line with reality
+ * @client: an attached client
+ * @mode: the interrupt mode it uses now
+ * @before: vectors it had allocated before the operation
+ * @after: vectors it has allocated now, counted from the PCI core
+ * @reserved: what msi_lease_client_admit() reserved for the allocation
+ *	that just ended; 0 after a free or a plain re-count
+ *
+ * A client with no lease and nothing in flight holds what it has
+ * allocated: that also picks up changes made behind the broker's back.
+ * A leasing client's holding changes only by what it did: allocating
+ * past its group (with vectors admitted from the free pool) makes those
+ * its own; freeing below its group gives its own back, except while it
+ * unbinds borrowed vectors at the end of a lease, and never below what
+ * it has lent.  Releases @reserved.
+ */
+void msi_lease_client_settle(struct msi_lease_client *client,
+			     enum msi_lease_mode mode, unsigned int before,
+			     unsigned int after, unsigned int reserved)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+	unsigned int group, held;
+
+	if (!pool || WARN_ON_ONCE(mode >= MSI_LEASE_NR_MODES) ||
+	    before > INT_MAX || after > INT_MAX)
+		return;
+
+	spin_lock(&pool->lock);
+	if (client->pool != pool) {
+		spin_unlock(&pool->lock);
+		return;
+	}
+	reserved = min3(reserved, client->pending, pool->pending);
+	pool->pending -= reserved;
+	client->pending -= reserved;
+
+	group = client_group(client);
+	held = client->held;
+	if (!client->lent && !client->borrowed && !client->pending &&
+	    !client->holding)
+		held = after;
+	else if (after > before && after > group)
+		held += min3(after - group, after - before, reserved);
+	else if (after < before && after < group && !client->holding)
+		held -= min3(before - after, group - after,
+			     held - client->lent);
+
+	/* Vectors lent out keep the mode they were held in. */
+	if (mode == MSI_LEASE_MODE_NONE && held)
+		mode = client->mode != MSI_LEASE_MODE_NONE ? client->mode :
+		       MSI_LEASE_MODE_MSIX;
+	msi_lease_pool_account(pool, client, false);
+	client_store(client, held ? mode : MSI_LEASE_MODE_NONE, held);
+	msi_lease_pool_account(pool, client, true);
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_settle);
 
 /**
  * msi_lease_client_lendable() - vectors a client could lend right now
@@ -218,6 +358,29 @@ unsigned int msi_lease_client_held(struct msi_lease_client *client,
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_held);
 
 /**
+ * msi_lease_client_state() - snapshot a client
+ * @client: the client, attached or not
+ * @st: filled in
+ */
+void msi_lease_client_state(struct msi_lease_client *client,
+			    struct msi_lease_client_state *st)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (pool)
+		spin_lock(&pool->lock);
+	st->held = client->held;
+	st->lent = client->lent;
+	st->borrowed = client->borrowed;
+	st->mode = client->mode;
+	st->leasing = client->ops;
+	st->attrs = client->attrs;
+	if (pool)
+		spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_state);
+
+/**
  * msi_lease_pool_stats() - take a consistent snapshot of a pool's totals
  * @pool: the pool
  * @stats: filled in
@@ -228,6 +391,7 @@ void msi_lease_pool_stats(struct msi_lease_pool *pool,
 	spin_lock(&pool->lock);
 	stats->budget = pool->budget;
 	stats->held = pool->held;
+	stats->pending = pool->pending;
 	memcpy(stats->held_by_mode, pool->held_by_mode,
 	       sizeof(stats->held_by_mode));
 	stats->nr_clients = pool->nr_clients;
@@ -238,6 +402,7 @@ void msi_lease_pool_stats(struct msi_lease_pool *pool,
 		stats->over = 0;
 	} else if (stats->held <= stats->budget) {
 		stats->free = stats->budget - stats->held;
+		stats->free -= min(stats->free, stats->pending);
 		stats->over = 0;
 	} else {
 		stats->free = 0;
@@ -264,7 +429,7 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 	unsigned int by_mode[MSI_LEASE_NR_MODES] = { };
 	struct msi_lease_client *client;
 	struct msi_lease_lease *lease;
-	unsigned int held = 0, n = 0, sum;
+	unsigned int held = 0, pending = 0, n = 0, sum;
 	int ret = 0, m;
 
 	spin_lock(&pool->lock);
@@ -292,6 +457,7 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 			break;
 		}
 		held += client_group(client);
+		pending += client->pending;
 		by_mode[client->mode] += client_group(client);
 		n++;
 	}
@@ -302,7 +468,8 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 			ret = -EUCLEAN;
 			break;
 		}
-	if (!ret && (held != pool->held || n != pool->nr_clients))
+	if (!ret && (held != pool->held || pending != pool->pending ||
+		     n != pool->nr_clients))
 		ret = -EUCLEAN;
 	for (m = 0; !ret && m < MSI_LEASE_NR_MODES; m++)
 		if (by_mode[m] != pool->held_by_mode[m])

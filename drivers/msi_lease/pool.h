@@ -34,6 +34,32 @@ enum msi_lease_mode {
 };
 
 /**
+ * enum msi_lease_event - what a pool tells its owner about leases
+ * @MSI_LEASE_EVENT_GRANT: a lease was granted
+ * @MSI_LEASE_EVENT_END: a lease ended; its vectors are back with the lender
+ * @MSI_LEASE_EVENT_REVOKE: an administrator revoked a lease; it ends now
+ */
+enum msi_lease_event {
+	MSI_LEASE_EVENT_GRANT,
+	MSI_LEASE_EVENT_END,
+	MSI_LEASE_EVENT_REVOKE,
+};
+
+struct msi_lease_lease;
+struct msi_lease_pool;
+
+/**
+ * struct msi_lease_pool_ops - the pool owner's view of lease events
+ * @event: called in process context with no msi_lease spinlock held
+ *	(the PCI glue sends uevents from it)
+ */
+struct msi_lease_pool_ops {
+	void (*event)(struct msi_lease_pool *pool,
+		      const struct msi_lease_lease *lease,
+		      enum msi_lease_event event);
+};
+
+/**
  * struct msi_lease_pool - the vectors of one host bridge
  * @negotiate: serialises borrows, lease renewals and the joining and
  *	leaving of leasing clients on this pool.  Client callbacks are made
@@ -44,6 +70,7 @@ enum msi_lease_mode {
  *	while it is held.
  * @budget: vectors the bridge may hand out, or %MSI_LEASE_UNLIMITED
  * @held: vectors held by all attached clients (their groups)
+ * @pending: vectors admitted to allocations still in progress
  * @held_by_mode: @held split by interrupt mode
  * @nr_clients: attached clients
  * @clients: attached clients, linked by &msi_lease_client.node, in the
@@ -53,17 +80,34 @@ enum msi_lease_mode {
  * @negotiation: default negotiation mode of borrows on this pool
  * @policy: default selection policy of borrows on this pool
  * @max_lease_ns: longest lease granted on this pool, 0 for no limit
+ * @ops: lease events for the pool's owner, may be NULL
  */
 struct msi_lease_pool {
 	struct mutex negotiate;		/* outer; see kernel-doc above */
 	spinlock_t lock;		/* innermost; see kernel-doc above */
 	unsigned int budget;
 	unsigned int held;
+	unsigned int pending;
 	unsigned int held_by_mode[MSI_LEASE_NR_MODES];
 	unsigned int nr_clients;
 	struct list_head clients;
 	struct list_head leases;
 	u64 next_seq;
+	enum msi_lease_negotiation negotiation;
+	enum msi_lease_policy policy;
+	u64 max_lease_ns;
+	const struct msi_lease_pool_ops *ops;
+};
+
+/**
+ * struct msi_lease_pool_conf - a pool's administrative settings
+ * @budget: as &msi_lease_pool.budget
+ * @negotiation: as &msi_lease_pool.negotiation
+ * @policy: as &msi_lease_pool.policy
+ * @max_lease_ns: as &msi_lease_pool.max_lease_ns
+ */
+struct msi_lease_pool_conf {
+	unsigned int budget;
 	enum msi_lease_negotiation negotiation;
 	enum msi_lease_policy policy;
 	u64 max_lease_ns;
@@ -77,6 +121,9 @@ struct msi_lease_pool {
  * @mode: interrupt mode of those vectors
  * @lent: of @held, vectors out on loan (or being handed over)
  * @borrowed: vectors on loan to the client
+ * @pending: of &msi_lease_pool.pending, the part admitted to this client
+ * @holding: non-zero while the client's lease_end callback runs or its
+ *	driver reconfigures: vectors it frees then are not given back
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -93,6 +140,8 @@ struct msi_lease_client {
 	enum msi_lease_mode mode;
 	unsigned int lent;
 	unsigned int borrowed;
+	unsigned int pending;
+	unsigned int holding;
 	u64 seq;
 	const struct msi_lease_client_ops *ops;
 	void *priv;
@@ -131,6 +180,7 @@ struct msi_lease_lease {
  * struct msi_lease_pool_stats - consistent snapshot of a pool
  * @budget: as &msi_lease_pool.budget
  * @held: as &msi_lease_pool.held
+ * @pending: as &msi_lease_pool.pending
  * @free: vectors still available, %MSI_LEASE_UNLIMITED without a budget;
  *	0 when the pool is over budget
  * @over: vectors held beyond the budget (after the budget was lowered)
@@ -140,10 +190,29 @@ struct msi_lease_lease {
 struct msi_lease_pool_stats {
 	unsigned int budget;
 	unsigned int held;
+	unsigned int pending;
 	unsigned int free;
 	unsigned int over;
 	unsigned int held_by_mode[MSI_LEASE_NR_MODES];
 	unsigned int nr_clients;
+};
+
+/**
+ * struct msi_lease_client_state - consistent snapshot of a client
+ * @held: as &msi_lease_client.held
+ * @lent: as &msi_lease_client.lent
+ * @borrowed: as &msi_lease_client.borrowed
+ * @mode: as &msi_lease_client.mode
+ * @leasing: enlisted with callbacks: may lend and borrow
+ * @attrs: its lending terms
+ */
+struct msi_lease_client_state {
+	unsigned int held;
+	unsigned int lent;
+	unsigned int borrowed;
+	enum msi_lease_mode mode;
+	bool leasing;
+	struct msi_lease_client_attrs attrs;
 };
 
 /**
@@ -188,6 +257,15 @@ const char *msi_lease_mode_name(enum msi_lease_mode mode);
 unsigned int msi_lease_client_lendable(struct msi_lease_client *client);
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add);
+void msi_lease_client_state(struct msi_lease_client *client,
+			    struct msi_lease_client_state *st);
+unsigned int msi_lease_pool_free_locked(struct msi_lease_pool *pool);
+int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
+			   unsigned int min, unsigned int max,
+			   unsigned int *reserved);
+void msi_lease_client_settle(struct msi_lease_client *client,
+			     enum msi_lease_mode mode, unsigned int before,
+			     unsigned int after, unsigned int reserved);
 
 /* select.c */
 int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
@@ -205,6 +283,20 @@ void msi_lease_client_join(struct msi_lease_pool *pool,
 			   const struct msi_lease_client_ops *ops,
 			   const struct msi_lease_client_attrs *attrs, void *priv);
 void msi_lease_client_leave(struct msi_lease_client *client);
+int msi_lease_client_enlist(struct msi_lease_client *client,
+			    const struct msi_lease_client_ops *ops,
+			    const struct msi_lease_client_attrs *attrs,
+			    void *priv);
+void msi_lease_client_retire(struct msi_lease_client *client);
+void msi_lease_client_hold(struct msi_lease_client *client, bool hold);
 int msi_lease_pool_set_budget(struct msi_lease_pool *pool, unsigned int budget);
+int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id);
+int msi_lease_pool_configure(struct msi_lease_pool *pool,
+			     const struct msi_lease_pool_conf *conf);
+void msi_lease_pool_get_conf(struct msi_lease_pool *pool,
+			     struct msi_lease_pool_conf *conf);
+ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
+				   const char *(*name)(struct msi_lease_client *));
+unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool);
 
 #endif /* _MSI_LEASE_POOL_H */

@@ -11,6 +11,7 @@
 #if !defined(_MSI_LEASE_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _MSI_LEASE_TRACE_H
 
+#include <linux/pci.h>
 #include <linux/tracepoint.h>
 
 #include "pool.h"
@@ -87,6 +88,30 @@ TRACE_EVENT(msi_lease_rollback,
 		  __entry->borrower, __entry->lender, __entry->ret)
 );
 
+TRACE_EVENT(msi_lease_admit,
+	TP_PROTO(struct pci_dev *pdev, int min, int max, int ret),
+	TP_ARGS(pdev, min, max, ret),
+	TP_STRUCT__entry(
+		__field(int, domain)
+		__field(u16, devid)
+		__field(int, min)
+		__field(int, max)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__entry->domain = pci_domain_nr(pdev->bus);
+		__entry->devid = pci_dev_id(pdev);
+		__entry->min = min;
+		__entry->max = max;
+		__entry->ret = ret;
+	),
+	TP_printk("dev=%04x:%02x:%02x.%d min=%d max=%d admitted=%d",
+		  __entry->domain, PCI_BUS_NUM(__entry->devid),
+		  PCI_SLOT(__entry->devid & 0xff),
+		  PCI_FUNC(__entry->devid & 0xff), __entry->min, __entry->max,
+		  __entry->ret)
+);
+
 DECLARE_EVENT_CLASS(msi_lease_lease_class,
 	TP_PROTO(struct msi_lease_lease *lease),
 	TP_ARGS(lease),
@@ -115,6 +140,8 @@ DEFINE_EVENT(msi_lease_lease_class, msi_lease_grant,
 DEFINE_EVENT(msi_lease_lease_class, msi_lease_renew,
 	TP_PROTO(struct msi_lease_lease *lease), TP_ARGS(lease));
 DEFINE_EVENT(msi_lease_lease_class, msi_lease_recall,
+	TP_PROTO(struct msi_lease_lease *lease), TP_ARGS(lease));
+DEFINE_EVENT(msi_lease_lease_class, msi_lease_revoke,
 	TP_PROTO(struct msi_lease_lease *lease), TP_ARGS(lease));
 DEFINE_EVENT(msi_lease_lease_class, msi_lease_return,
 	TP_PROTO(struct msi_lease_lease *lease), TP_ARGS(lease));
