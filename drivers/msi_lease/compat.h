@@ -23,6 +23,40 @@
 	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
+/*
+ * Allocation hooks (hook.c) need ftrace that may change the instruction
+ * pointer, as livepatch does.  6.7 renamed the setter from
+ * ftrace_instruction_pointer_set() to ftrace_regs_set_instruction_pointer()
+ * (both macros on x86); kernels with ftrace_regs arguments need no saved
+ * pt_regs.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) || \
+	defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#define MSI_LEASE_HAVE_HOOKS
+#ifdef ftrace_regs_set_instruction_pointer
+#define msi_lease_ftrace_set_ip(fregs, ip) \
+	ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define msi_lease_ftrace_set_ip(fregs, ip) \
+	ftrace_instruction_pointer_set(fregs, ip)
+#endif
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define MSI_LEASE_FTRACE_OPS_FLAGS	FTRACE_OPS_FL_IPMODIFY
+#else
+#define MSI_LEASE_FTRACE_OPS_FLAGS \
+	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS)
+#endif
+#endif
+
+/*
+ * 6.2 added dynamic MSI-X allocation (pci_msix_alloc_irq_at() and
+ * pci_msix_free_irq(), commit 34026364df8e): vectors can be added to
+ * and removed from a live device.  On 6.1 a driver reconfigures instead.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define MSI_LEASE_HAVE_MSIX_DYN
+#endif
+
 #if IS_ENABLED(CONFIG_KUNIT)
 #include <kunit/test.h>
 

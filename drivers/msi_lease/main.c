@@ -8,6 +8,7 @@
  *   lease.c  borrow, negotiation, two-phase hand-over, lease expiry
  *   trace.c  tracepoints
  *   pci.c    host bridges and functions, bus notifier, vector counting
+ *   hook.c   admission of every MSI/MSI-X allocation (ftrace hooks)
  *   sysfs.c  /sys/kernel/msi_lease/
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -29,9 +30,14 @@ static int __init msi_lease_init(void)
 	ret = msi_lease_pci_init();
 	if (ret)
 		goto sysfs;
+	ret = msi_lease_hook_init();
+	if (ret)
+		goto pci;
 	pr_info("accounting MSI/MSI-X vectors per host bridge\n");
 	return 0;
 
+pci:
+	msi_lease_pci_exit();
 sysfs:
 	msi_lease_sysfs_exit();
 core:
@@ -41,6 +47,7 @@ core:
 
 static void __exit msi_lease_exit(void)
 {
+	msi_lease_hook_exit();
 	msi_lease_pci_exit();
 	msi_lease_sysfs_exit();
 	msi_lease_core_exit();
