@@ -34,6 +34,7 @@ struct msi_lease_bridge {
  * struct msi_lease_fn - a PCI function as a client of its bridge's pool
  * @kobj: .../functions/<domain:bus:dev.fn>/; its release frees this
  * @node: entry in &msi_lease_bridge.fns, under msi_lease_lock
+ * @hnode: entry in the table msi_lease_fn_get() searches
  * @bridge: the bridge the function sits under
  * @pdev: the function; a reference is held
  * @client: the function's share of @bridge's pool
@@ -41,6 +42,7 @@ struct msi_lease_bridge {
 struct msi_lease_fn {
 	struct kobject kobj;
 	struct list_head node;
+	struct hlist_node hnode;
 	struct msi_lease_bridge *bridge;
 	struct pci_dev *pdev;
 	struct msi_lease_client client;
@@ -54,6 +56,13 @@ void msi_lease_pci_exit(void);
 void msi_lease_fn_refresh(struct msi_lease_fn *fn);
 void msi_lease_bridge_refresh(struct msi_lease_bridge *bridge);
 ssize_t msi_lease_fn_show_irqs(struct msi_lease_fn *fn, char *buf);
+struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev);
+const char *msi_lease_client_name(struct msi_lease_client *client);
+unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode);
+
+/* hook.c */
+int msi_lease_hook_init(void);
+void msi_lease_hook_exit(void);
 
 /* sysfs.c */
 int msi_lease_sysfs_init(void);

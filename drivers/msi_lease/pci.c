@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/hashtable.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -37,6 +38,17 @@
  */
 DEFINE_MUTEX(msi_lease_lock);
 static LIST_HEAD(msi_lease_bridges);
+
+/*
+ * Functions by struct pci_dev, for the allocation hooks (hook.c), which
+ * run in drivers' contexts, some of them under a pool's negotiate mutex
+ * (a lender releasing vectors): they must not take msi_lease_lock.
+ * msi_lease_fns_lock is a leaf lock: nothing is taken under it.
+ */
+static DEFINE_HASHTABLE(msi_lease_fns, 6);
+static DEFINE_SPINLOCK(msi_lease_fns_lock);
+
+static const struct msi_lease_pool_ops bridge_pool_ops;
 
 static struct msi_lease_bridge *bridge_find(struct pci_host_bridge *host)
 {
@@ -66,6 +78,7 @@ static struct msi_lease_bridge *bridge_get_or_add(struct pci_host_bridge *host)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&bridge->fns);
 	msi_lease_pool_init(&bridge->pool, MSI_LEASE_UNLIMITED);
+	bridge->pool.ops = &bridge_pool_ops;
 	get_device(&host->dev);
 	bridge->host = host;
 
@@ -92,6 +105,29 @@ static struct msi_lease_fn *fn_find(struct pci_dev *pdev)
 	list_for_each_entry(fn, &bridge->fns, node)
 		if (fn->pdev == pdev)
 			return fn;
+	return NULL;
+}
+
+/**
+ * msi_lease_fn_get() - look a function up without msi_lease_lock
+ * @pdev: the function
+ *
+ * Context: any context that may take a spinlock.
+ * Return: the function with a reference on its kobject (drop it with
+ * kobject_put()), or NULL if msi_lease does not account @pdev.
+ */
+struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev)
+{
+	struct msi_lease_fn *fn;
+
+	spin_lock(&msi_lease_fns_lock);
+	hash_for_each_possible(msi_lease_fns, fn, hnode, (unsigned long)pdev)
+		if (fn->pdev == pdev) {
+			kobject_get(&fn->kobj);
+			spin_unlock(&msi_lease_fns_lock);
+			return fn;
+		}
+	spin_unlock(&msi_lease_fns_lock);
 	return NULL;
 }
 
@@ -131,6 +167,9 @@ static int fn_add(struct pci_dev *pdev)
 	}
 	list_add_tail(&fn->node, &bridge->fns);
 	msi_lease_pool_attach(&bridge->pool, &fn->client);
+	spin_lock(&msi_lease_fns_lock);
+	hash_add(msi_lease_fns, &fn->hnode, (unsigned long)pdev);
+	spin_unlock(&msi_lease_fns_lock);
 unlock:
 	mutex_unlock(&msi_lease_lock);
 	if (ret)
@@ -144,6 +183,9 @@ static void fn_unlink(struct msi_lease_fn *fn)
 {
 	lockdep_assert_held(&msi_lease_lock);
 
+	spin_lock(&msi_lease_fns_lock);
+	hash_del(&fn->hnode);
+	spin_unlock(&msi_lease_fns_lock);
 	list_del_init(&fn->node);
 	msi_lease_pool_detach(&fn->client);
 }
@@ -164,18 +206,20 @@ static void fn_remove(struct pci_dev *pdev)
 	}
 }
 
-/*
- * Count the vectors @pdev holds, from the PCI core's own records.  The
- * caller holds the device lock: the MSI descriptor store is freed when a
- * driver unbinds, and the device lock is what keeps unbind away.
+/**
+ * msi_lease_fn_count() - count a function's vectors from the PCI core
+ * @pdev: the function
+ * @mode: set to the interrupt mode in use
+ *
+ * Context: the MSI descriptor store is freed when a driver unbinds, so
+ * the caller keeps unbind away: it holds the device lock, or runs in the
+ * bound driver's own context (the allocation hooks).
+ * Return: the number of MSI or MSI-X vectors allocated.
  */
-static unsigned int fn_count_vectors(struct pci_dev *pdev,
-				     enum msi_lease_mode *mode)
+unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode)
 {
 	unsigned int n = 0;
 	int i, limit;
-
-	device_lock_assert(&pdev->dev);
 
 	if (pdev->msix_enabled) {
 		*mode = MSI_LEASE_MODE_MSIX;
@@ -203,12 +247,10 @@ static void fn_recount(struct msi_lease_fn *fn)
 	enum msi_lease_mode mode;
 	unsigned int n;
 
-	n = fn_count_vectors(fn->pdev, &mode);
-	mutex_lock(&msi_lease_lock);
+	device_lock_assert(&fn->pdev->dev);
+	n = msi_lease_fn_count(fn->pdev, &mode);
 	/* A detached client (device going away) keeps its last count. */
-	if (fn->client.pool)
-		msi_lease_client_set_held(&fn->client, mode, n);
-	mutex_unlock(&msi_lease_lock);
+	msi_lease_client_settle(&fn->client, mode, n, n, 0);
 }
 
 /**
@@ -324,6 +366,146 @@ static void fns_refresh_unpin(struct msi_lease_fn **fns, unsigned int nr)
 	}
 	kfree(fns);
 }
+
+/* Leasing: names, events, and the driver API */
+
+/**
+ * msi_lease_client_name() - a PCI function client's name, for sysfs
+ * @client: a client of a bridge pool
+ *
+ * Context: any; does not sleep.
+ * Return: the function's PCI name ("0000:21:00.0").
+ */
+const char *msi_lease_client_name(struct msi_lease_client *client)
+{
+	return pci_name(container_of(client, struct msi_lease_fn,
+				     client)->pdev);
+}
+
+static void bridge_lease_event(struct msi_lease_pool *pool,
+			       const struct msi_lease_lease *lease,
+			       enum msi_lease_event event)
+{
+	static const char * const names[] = {
+		[MSI_LEASE_EVENT_GRANT] = "grant",
+		[MSI_LEASE_EVENT_END] = "end",
+		[MSI_LEASE_EVENT_REVOKE] = "revoke",
+	};
+	struct msi_lease_bridge *bridge =
+		container_of(pool, struct msi_lease_bridge, pool);
+	const struct msi_lease_piece *piece = &lease->piece;
+	char ev[32], id[40], lender[48], borrower[48], count[24];
+	char *envp[6];
+
+	snprintf(ev, sizeof(ev), "MSI_LEASE_EVENT=%s", names[event]);
+	snprintf(id, sizeof(id), "MSI_LEASE_ID=%llu", piece->id);
+	snprintf(lender, sizeof(lender), "MSI_LEASE_LENDER=%s",
+		 piece->lender ? msi_lease_client_name(piece->lender) : "free");
+	snprintf(borrower, sizeof(borrower), "MSI_LEASE_BORROWER=%s",
+		 msi_lease_client_name(lease->borrower));
+	snprintf(count, sizeof(count), "MSI_LEASE_COUNT=%u", piece->count);
+	envp[0] = ev;
+	envp[1] = id;
+	envp[2] = lender;
+	envp[3] = borrower;
+	envp[4] = count;
+	envp[5] = NULL;
+	kobject_uevent_env(&bridge->kobj, KOBJ_CHANGE, envp);
+}
+
+static const struct msi_lease_pool_ops bridge_pool_ops = {
+	.event = bridge_lease_event,
+};
+
+static void pci_leave_action(void *data)
+{
+	struct msi_lease_fn *fn = data;
+
+	msi_lease_client_retire(&fn->client);
+	kobject_put(&fn->kobj);
+}
+
+/**
+ * msi_lease_pci_join() - let a PCI driver lend and borrow vectors
+ * @pdev: the driver's function
+ * @ops: its callbacks (see &struct msi_lease_client_ops)
+ * @attrs: its initial lending terms; an administrator may change them
+ *	through sysfs later
+ * @priv: returned by msi_lease_client_priv()
+ *
+ * The function is already accounted in its host bridge's pool; this
+ * makes it a leasing client of that pool.  It leaves again with
+ * msi_lease_pci_leave(), or on its own when the driver unbinds (device
+ * managed), after the driver's remove() returned.
+ *
+ * Every vector the driver allocates or frees through the PCI core is
+ * admitted and accounted as usual: a borrower binds borrowed vectors
+ * with pci_msix_alloc_irq_at() (6.2 and later) or by reallocating all
+ * its vectors (6.1), a lender frees lent ones in its release callback.
+ *
+ * Context: process context, the driver's probe or later; sleeps.
+ * Return: the client to pass to msi_lease_borrow() and friends, or an
+ * ERR_PTR(): -ENODEV if msi_lease does not know @pdev, -EBUSY if it
+ * already joined, -EINVAL for a NULL @ops, -ENOMEM.
+ */
+struct msi_lease_client *msi_lease_pci_join(struct pci_dev *pdev,
+					    const struct msi_lease_client_ops *ops,
+					    const struct msi_lease_client_attrs *attrs,
+					    void *priv)
+{
+	struct msi_lease_fn *fn;
+	int ret;
+
+	if (!ops || !attrs)
+		return ERR_PTR(-EINVAL);
+	fn = msi_lease_fn_get(pdev);
+	if (!fn)
+		return ERR_PTR(-ENODEV);
+	ret = msi_lease_client_enlist(&fn->client, ops, attrs, priv);
+	if (ret) {
+		kobject_put(&fn->kobj);
+		return ERR_PTR(ret);
+	}
+	/* On failure the action has run: retired, reference dropped. */
+	ret = devm_add_action_or_reset(&pdev->dev, pci_leave_action, fn);
+	if (ret)
+		return ERR_PTR(ret);
+	return &fn->client;
+}
+EXPORT_SYMBOL_GPL(msi_lease_pci_join);
+
+/**
+ * msi_lease_pci_leave() - stop lending and borrowing
+ * @pdev: the function given to msi_lease_pci_join()
+ * @client: what msi_lease_pci_join() returned
+ *
+ * Every lease of the client ends first (borrower unbinds, lender
+ * reclaims: the driver's callbacks run before this returns).
+ *
+ * Context: process context; sleeps.  Not from a broker callback.
+ */
+void msi_lease_pci_leave(struct pci_dev *pdev, struct msi_lease_client *client)
+{
+	devm_release_action(&pdev->dev, pci_leave_action,
+			    container_of(client, struct msi_lease_fn, client));
+}
+EXPORT_SYMBOL_GPL(msi_lease_pci_leave);
+
+/**
+ * msi_lease_pci_reconfigure() - bracket a full reallocation of vectors
+ * @client: what msi_lease_pci_join() returned
+ * @begin: true before freeing the vectors, false after allocating anew
+ *
+ * On kernels without dynamic MSI-X (6.1), a driver changes its number of
+ * vectors by freeing them all and allocating the new total; inside the
+ * bracket, the vectors it frees stay its own instead of going back to
+ * the pool, so the new allocation gets them again.
+ */
+void msi_lease_pci_reconfigure(struct msi_lease_client *client, bool begin)
+{
+	msi_lease_client_hold(client, begin);
+}
+EXPORT_SYMBOL_GPL(msi_lease_pci_reconfigure);
 
 /**
  * msi_lease_bridge_refresh() - bring every count of a bridge up to date

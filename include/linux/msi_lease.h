@@ -201,5 +201,12 @@ int msi_lease_client_set_attrs(struct msi_lease_client *client,
 void *msi_lease_client_priv(struct msi_lease_client *client);
 
 int msi_lease_pci_vectors(struct pci_dev *pdev);
+struct msi_lease_client *msi_lease_pci_join(struct pci_dev *pdev,
+					    const struct msi_lease_client_ops *ops,
+					    const struct msi_lease_client_attrs *attrs,
+					    void *priv);
+void msi_lease_pci_leave(struct pci_dev *pdev, struct msi_lease_client *client);
+void msi_lease_pci_reconfigure(struct msi_lease_client *client, bool begin);
+bool msi_lease_active(struct msi_lease_client *borrower, u64 id);
 
 #endif /* _LINUX_MSI_LEASE_H */
