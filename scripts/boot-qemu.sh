@@ -3,7 +3,8 @@
 # Boot a guest kernel under QEMU q35 (TCG) with a named topology.
 # ttyS0 (the kernel console) goes to OUTDIR/console.log, ttyS1 (the guest
 # tests' results) to OUTDIR/results.log; the QEMU monitor listens on
-# OUTDIR/monitor.sock for device_del and friends.
+# OUTDIR/monitor.sock for device_del and friends.  A topology naming
+# @IVSHMEM@ gets the rig's ivshmem server on OUTDIR/ivshmem.sock.
 #
 # Usage: boot-qemu.sh KERNEL INITRD TOPOLOGY OUTDIR TIMEOUT_S [APPEND...]
 . "$(dirname "$0")/lib.sh"
@@ -13,8 +14,21 @@ shift 5
 
 topofile=$ML_TOP/scripts/topologies/$topo.qemu
 [ -r "$topofile" ] || ml_die "no topology $topo ($topofile)"
-mapfile -t topoargs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$topofile" |
-	xargs -n 1)
+mkdir -p "$outdir"
+sock=$outdir/ivshmem.sock
+mapfile -t topoargs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+	-e "s|@IVSHMEM@|$sock|g" "$topofile" | xargs -n 1)
+server=
+rm -f "$sock"
+if grep -q '@IVSHMEM@' "$topofile"; then
+	python3 "$ML_TOP/scripts/ivshmem-server.py" "$sock" 8 &
+	server=$!
+	trap 'kill $server 2>/dev/null' EXIT
+	for _ in $(seq 50); do
+		[ -S "$sock" ] && break
+		sleep 0.1
+	done
+fi
 
 # ML_RESULTS_STDIO=1 (the demo) also streams the results port to stdout.
 results=(-serial "file:$outdir/results.log")
@@ -23,7 +37,6 @@ if [ "${ML_RESULTS_STDIO:-0}" = 1 ]; then
 		 -serial chardev:results)
 fi
 
-mkdir -p "$outdir"
 rm -f "$outdir/console.log" "$outdir/results.log" "$outdir/monitor.sock"
 start=$(date +%s.%N)
 rc=0

@@ -78,6 +78,14 @@ ml_expect_eq()
 	[ "$2" = "$3" ] || ML_DIAG="$ML_DIAG $1: got '$2' want '$3';"
 }
 
+# ml_is NAME GOT WANT: one test, passing if GOT equals WANT.
+ml_is()
+{
+	ML_DIAG=
+	ml_expect_eq "$1" "$2" "$3"
+	ml_verdict "$1"
+}
+
 ml_verdict()
 {
 	if [ -z "$ML_DIAG" ]; then
