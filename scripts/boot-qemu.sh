@@ -5,6 +5,8 @@
 # tests' results) to OUTDIR/results.log; the QEMU monitor listens on
 # OUTDIR/monitor.sock for device_del and friends.  A topology naming
 # @IVSHMEM@ gets the rig's ivshmem server on OUTDIR/ivshmem.sock.
+# A guest line "### ML-HOST <command>" on the results port is sent to
+# the QEMU monitor (how guest tests hot-unplug devices with device_del).
 #
 # Usage: boot-qemu.sh KERNEL INITRD TOPOLOGY OUTDIR TIMEOUT_S [APPEND...]
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +25,6 @@ rm -f "$sock"
 if grep -q '@IVSHMEM@' "$topofile"; then
 	python3 "$ML_TOP/scripts/ivshmem-server.py" "$sock" 8 &
 	server=$!
-	trap 'kill $server 2>/dev/null' EXIT
 	for _ in $(seq 50); do
 		[ -S "$sock" ] && break
 		sleep 0.1
@@ -37,7 +38,19 @@ if [ "${ML_RESULTS_STDIO:-0}" = 1 ]; then
 		 -serial chardev:results)
 fi
 
-rm -f "$outdir/console.log" "$outdir/results.log" "$outdir/monitor.sock"
+rm -f "$outdir/console.log" "$outdir/monitor.sock"
+: > "$outdir/results.log"
+tail -F "$outdir/results.log" 2>/dev/null | while read -r line; do
+	case $line in
+	"### ML-HOST "*)
+		echo "${line#"### ML-HOST "}" |
+			socat - "UNIX-CONNECT:$outdir/monitor.sock" >/dev/null
+		;;
+	esac
+done &
+watcher=$!
+trap 'kill $server $watcher 2>/dev/null
+      pkill -f "tail -F $outdir/results.log" 2>/dev/null' EXIT
 start=$(date +%s.%N)
 rc=0
 timeout -k 10 "$tmo" qemu-system-x86_64 \

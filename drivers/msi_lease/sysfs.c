@@ -27,7 +27,8 @@
 #include "internal.h"
 
 static struct kobject *msi_lease_kobj;
-static struct kobject *msi_lease_bridges_dir;
+/* A kset, so that bridges can send uevents (lease grant, end, revoke). */
+static struct kset *msi_lease_bridges;
 
 /* Bridges */
 
@@ -66,6 +67,7 @@ static struct kobj_attribute bridge_##_name##_attr =			\
 	__ATTR(_name, 0444, bridge_##_name##_show, NULL)
 
 BRIDGE_STAT_ATTR(free, s.free);
+BRIDGE_STAT_ATTR(pending, s.pending);
 BRIDGE_STAT_ATTR(nr_functions, s.nr_clients);
 BRIDGE_STAT_ATTR(vectors, s.held);
 BRIDGE_STAT_ATTR(vectors_msi, s.held_by_mode[MSI_LEASE_MODE_MSI]);
@@ -343,6 +345,7 @@ static struct attribute *bridge_attrs[] = {
 	&bridge_max_lease_ms_attr.attr,
 	&bridge_settings_attr.attr,
 	&bridge_free_attr.attr,
+	&bridge_pending_attr.attr,
 	&bridge_lent_attr.attr,
 	&bridge_leases_attr.attr,
 	&bridge_revoke_attr.attr,
@@ -394,7 +397,8 @@ int msi_lease_sysfs_bridge_add(struct msi_lease_bridge *bridge)
 {
 	int ret;
 
-	ret = kobject_add(&bridge->kobj, msi_lease_bridges_dir, "%s",
+	bridge->kobj.kset = msi_lease_bridges;
+	ret = kobject_add(&bridge->kobj, NULL, "%s",
 			  dev_name(&bridge->host->dev));
 	if (ret)
 		return ret;
@@ -713,9 +717,9 @@ int msi_lease_sysfs_init(void)
 	msi_lease_kobj = kobject_create_and_add("msi_lease", kernel_kobj);
 	if (!msi_lease_kobj)
 		return -ENOMEM;
-	msi_lease_bridges_dir = kobject_create_and_add("bridges",
-						       msi_lease_kobj);
-	if (!msi_lease_bridges_dir) {
+	msi_lease_bridges = kset_create_and_add("bridges", NULL,
+						msi_lease_kobj);
+	if (!msi_lease_bridges) {
 		kobject_put(msi_lease_kobj);
 		return -ENOMEM;
 	}
@@ -727,6 +731,6 @@ int msi_lease_sysfs_init(void)
  */
 void msi_lease_sysfs_exit(void)
 {
-	kobject_put(msi_lease_bridges_dir);
+	kset_unregister(msi_lease_bridges);
 	kobject_put(msi_lease_kobj);
 }

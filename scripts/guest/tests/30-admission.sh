@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: GPL-2.0
+# Admission of real allocations by unmodified drivers against a bridge's
+# budget, and the administrator's knobs: every writable sysfs file takes
+# good values and refuses bad ones without changing anything.
+
+[ -d "$ML_SYS" ] || ml_load
+
+NVME=$(ml_first_of nvme)
+BR=$(ml_bridge_of "$NVME")
+BDIR=$ML_SYS/bridges/$BR
+# virtio-net and e1000e on the q35 root bridge, where INTx works (QEMU
+# does not route INTx of devices behind pxb-pcie host bridges).
+E1000E=$(ml_first_of e1000e)
+ROOT=$ML_SYS/bridges/$(ml_bridge_of "$E1000E")
+VNET=$(ls "$ROOT/functions" | while read -r f; do
+	[ "$(cat "$(ml_fn_dir "$f")/driver")" = virtio-pci ] && echo "$f"
+done | head -n 1)
+
+# ml_rebind F DRV: unbind and bind again, so the driver allocates anew.
+ml_rebind()
+{
+	echo "$1" > "/sys/bus/pci/drivers/$2/unbind"
+	echo "$1" > "/sys/bus/pci/drivers/$2/bind"
+	ml_settle
+}
+
+# ml_nvme_io: read 1 MiB from the namespace, bypassing the page cache.
+ml_nvme_io()
+{
+	timeout 30 dd if=/dev/nvme0n1 of=/dev/null bs=4096 count=256 \
+		iflag=direct
+}
+
+# ml_netdev F: the network interface of function F.
+ml_netdev()
+{
+	ls -d /sys/bus/pci/devices/"$1"/net/* \
+		/sys/bus/pci/devices/"$1"/virtio*/net/* 2>/dev/null |
+		head -n 1 | xargs -r basename
+}
+
+# ml_net_traffic: ARP requests from the root bridge's virtio-net to the
+# e1000e and back, both on QEMU's hub: each device must send and receive
+# frames through its queues.  (Replies would need a second network stack:
+# one kernel treats both addresses as its own.)
+ml_net_traffic()
+{
+	local a b ra rb
+
+	a=$(ml_netdev "$VNET") b=$(ml_netdev "$E1000E")
+	[ -n "$a" ] && [ -n "$b" ] || return 1
+	ip addr flush dev "$a"
+	ip addr flush dev "$b"
+	ip addr add 10.99.0.1/24 dev "$a"
+	ip addr add 10.99.0.2/24 dev "$b"
+	ip link set "$a" up
+	ip link set "$b" up
+	sleep 1
+	ra=$(cat "/sys/class/net/$a/statistics/rx_packets")
+	rb=$(cat "/sys/class/net/$b/statistics/rx_packets")
+	arping -c 3 -w 3 -I "$a" 10.99.0.2 >/dev/null
+	arping -c 3 -w 3 -I "$b" 10.99.0.1 >/dev/null
+	sleep 0.5
+	echo "$a rx $ra -> $(cat "/sys/class/net/$a/statistics/rx_packets")," \
+		"$b rx $rb -> $(cat "/sys/class/net/$b/statistics/rx_packets")"
+	[ "$(cat "/sys/class/net/$a/statistics/rx_packets")" -ge $((ra + 3)) ] &&
+		[ "$(cat "/sys/class/net/$b/statistics/rx_packets")" -ge $((rb + 3)) ]
+}
+
+# ml_refused FILE VALUE...: writing each VALUE to FILE fails and FILE
+# reads the same afterwards; one test per value, named FILE_refuses_N.
+ml_refused()
+{
+	local file=$1 before after v i=0
+
+	shift
+	for v in "$@"; do
+		i=$((i + 1))
+		before=$(cat "$file" 2>/dev/null)
+		ML_DIAG=
+		if (printf '%s' "$v" > "$file") 2>/dev/null; then
+			ML_DIAG="writing '$v' succeeded;"
+		fi
+		after=$(cat "$file" 2>/dev/null)
+		ml_expect_eq "$(basename "$file") after '$v'" "$after" "$before"
+		ml_verdict "$(basename "$file")_refuses_$i"
+	done
+}
+
+ml_check nvme_io_before ml_nvme_io
+ml_check net_traffic_before ml_net_traffic
+
+# Lowering the budget below what is in use takes nothing from anyone.
+used=$(cat "$BDIR/vectors")
+echo $((used - 2)) > "$BDIR/budget"
+ml_is budget_below_use_keeps_vectors "$(cat "$BDIR/vectors")" "$used"
+ml_is budget_below_use_no_free "$(cat "$BDIR/free")" 0
+ml_check_all budget_below_use
+ml_check nvme_io_over_budget ml_nvme_io
+
+# nvme comes back with what is left: the others' vectors plus two.
+n=$(cat "$(ml_fn_dir "$NVME")/vectors")
+echo $((used - n + 2)) > "$BDIR/budget"
+ml_rebind "$NVME" nvme
+ml_is nvme_clamped_to_two "$(cat "$(ml_fn_dir "$NVME")/vectors")" 2
+ml_is nvme_clamped_pool_full "$(cat "$BDIR/free")" 0
+ml_check nvme_io_clamped ml_nvme_io
+ml_check_all nvme_clamped
+
+echo unlimited > "$BDIR/budget"
+ml_rebind "$NVME" nvme
+ml_check nvme_io_restored ml_nvme_io
+
+# Nothing left for virtio-net: its MSI-X attempts fail, it falls back to
+# INTx and still moves frames.
+v=$(cat "$(ml_fn_dir "$VNET")/vectors")
+echo $(($(cat "$ROOT/vectors") - v)) > "$ROOT/budget"
+ml_rebind "$VNET" virtio-pci
+ml_is virtio_net_refused_has_none "$(cat "$(ml_fn_dir "$VNET")/vectors")" 0
+ml_is virtio_net_refused_mode "$(cat "$(ml_fn_dir "$VNET")/mode")" none
+ml_check net_traffic_on_intx ml_net_traffic
+ml_check_all virtio_refused
+
+echo unlimited > "$ROOT/budget"
+ml_rebind "$VNET" virtio-pci
+ml_is virtio_net_restored "$(cat "$(ml_fn_dir "$VNET")/vectors")" "$v"
+ml_check net_traffic_after ml_net_traffic
+
+# Knobs: good values, then hostile ones.
+echo 'budget=40 negotiation=sequential policy=priority max_lease_ms=5000' \
+	> "$BDIR/settings"
+ml_is settings_applied "$(cat "$BDIR/settings")" \
+	'budget=40 negotiation=sequential policy=priority max_lease_ms=5000'
+ml_is negotiation_shows_choice "$(cat "$BDIR/negotiation")" \
+	'parallel [sequential] none'
+ml_refused "$BDIR/budget" abc -1 99999999999 '1 2' 0x
+ml_refused "$BDIR/negotiation" default bogus 'parallel sequential'
+ml_refused "$BDIR/policy" default closest2
+ml_refused "$BDIR/max_lease_ms" x -5 2199023255553
+ml_refused "$BDIR/settings" 'budget=5 policy=nope' 'budget=5 bogus=1' \
+	budget 'budget=5 negotiation='
+ml_refused "$BDIR/revoke" abc 99 -1
+echo 'budget=unlimited negotiation=parallel policy=closest max_lease_ms=0' \
+	> "$BDIR/settings"
+
+F=$(ml_fn_dir "$NVME")
+echo 'cooperative=1 priority=3 floor=2 max_lend=4' > "$F/terms"
+ml_is terms_applied "$(cat "$F/terms")" \
+	'cooperative=1 priority=3 floor=2 max_lend=4'
+ml_is term_file_agrees "$(cat "$F/priority")" 3
+ml_refused "$F/cooperative" maybe 2x
+ml_refused "$F/priority" x 1.5 99999999999
+ml_refused "$F/floor" -1 70000 x
+ml_refused "$F/max_lend" -1 70000 x
+ml_refused "$F/terms" 'floor=1 bogus=2' floor=x priority
+echo 'cooperative=0 priority=0 floor=0 max_lend=0' > "$F/terms"
+ml_check_all knobs_done
