@@ -20,6 +20,9 @@
  *     and requests an interrupt handler on it; unbinds in lease_end();
  *   - counts interrupts per vector ("vectors" file).
  *
+ * Bound (through driver_override) to any other MSI-X device, such as an
+ * SR-IOV virtual function, it does all of the above except ringing.
+ *
  * Files under /sys/bus/pci/devices/<dev>/msi_lease_sample/:
  *   vectors  ro  one line per bound vector: index irq interrupts lease
  *                (lease 0: the driver's own vector)
@@ -578,10 +581,17 @@ static int sample_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	/* MSI-X messages are memory writes by the device: it must master. */
 	pci_set_master(pdev);
-	sdev->regs = pcim_iomap(pdev, 0, 0);
-	if (!sdev->regs)
-		return -ENOMEM;
-	sdev->peer = readl(sdev->regs + IVSHMEM_IVPOSITION);
+	/*
+	 * Bound through driver_override to another MSI-X device (an SR-IOV
+	 * virtual function, say), the driver leases but has no doorbell.
+	 */
+	sdev->peer = -1;
+	if (pdev->vendor == IVSHMEM_VENDOR && pdev->device == IVSHMEM_DEVICE) {
+		sdev->regs = pcim_iomap(pdev, 0, 0);
+		if (!sdev->regs)
+			return -ENOMEM;
+		sdev->peer = readl(sdev->regs + IVSHMEM_IVPOSITION);
+	}
 	n = pci_msix_vec_count(pdev);
 	if (n <= 0)
 		return -ENODEV;
