@@ -48,6 +48,7 @@ struct hook_call {
 };
 
 static void call_begin(struct hook_call *c, struct pci_dev *dev)
+	__acquires(&msi_lease_hook_srcu)
 {
 	enum msi_lease_mode mode;
 
@@ -75,6 +76,7 @@ static int call_admit(struct hook_call *c, int min, int max)
 }
 
 static void call_end(struct hook_call *c)
+	__releases(&msi_lease_hook_srcu)
 {
 	enum msi_lease_mode mode;
 	unsigned int after;

@@ -357,6 +357,17 @@ unsigned int msi_lease_client_held(struct msi_lease_client *client,
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_held);
 
+static void client_snapshot(const struct msi_lease_client *client,
+			    struct msi_lease_client_state *st)
+{
+	st->held = client->held;
+	st->lent = client->lent;
+	st->borrowed = client->borrowed;
+	st->mode = client->mode;
+	st->leasing = client->ops;
+	st->attrs = client->attrs;
+}
+
 /**
  * msi_lease_client_state() - snapshot a client
  * @client: the client, attached or not
@@ -367,16 +378,13 @@ void msi_lease_client_state(struct msi_lease_client *client,
 {
 	struct msi_lease_pool *pool = READ_ONCE(client->pool);
 
-	if (pool)
-		spin_lock(&pool->lock);
-	st->held = client->held;
-	st->lent = client->lent;
-	st->borrowed = client->borrowed;
-	st->mode = client->mode;
-	st->leasing = client->ops;
-	st->attrs = client->attrs;
-	if (pool)
-		spin_unlock(&pool->lock);
+	if (!pool) {
+		client_snapshot(client, st);
+		return;
+	}
+	spin_lock(&pool->lock);
+	client_snapshot(client, st);
+	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_state);
 
