@@ -5,6 +5,7 @@
 #   make [KDIR=...]    build msi_lease.ko (and msi_lease_kunit.ko with KUnit)
 #   make demo          boot the default QEMU topology and show the accounting
 #   make check         every test on every kernel lane, and the static checks
+#   make bench         hook overhead and live vs re-allocating moves, as ratios
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -22,4 +23,7 @@ demo:
 check:
 	scripts/check.sh
 
-.PHONY: all modules clean demo check
+bench:
+	scripts/bench.sh
+
+.PHONY: all modules clean demo check bench

@@ -30,7 +30,8 @@ check()
 	fi
 }
 
-sources=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]')
+sources=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' \
+	'bench/*.[ch]')
 
 # compat.h compares LINUX_VERSION_CODE by design: it is the one place
 # allowed to.  trace.h keeps the tracepoint macro layout used upstream.

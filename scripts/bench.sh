@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: boot the default topology and measure, in one guest run and
+# side by side, (1) the allocation hooks' cost on an allocate + free
+# cycle (bench module loaded without msi_lease, then with it, alternating)
+# and (2) moving vectors between live devices vs by re-allocating both.
+# Prints ratios; no pass/fail threshold (TCG timings are noisy).
+#
+# ML_BENCH_LANES="stock-6.12 newest" by default (both have dynamic MSI-X).
+. "$(dirname "$0")/lib.sh"
+
+"$ML_TOP/scripts/host-deps.sh"
+for lane in ${ML_BENCH_LANES:-stock-6.12 newest}; do
+	case $lane in
+	debug|newest)	"$ML_TOP/scripts/build-kernel.sh" "$lane" ;;
+	*)		"$ML_TOP/scripts/fetch-kernels.sh" "$lane" ;;
+	esac
+	# shellcheck disable=SC1090
+	. "$ML_CACHE/kernels/$lane.env"
+	run=$ML_CACHE/runs/bench-$lane
+	mkdir -p "$run"
+	modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane")
+	"$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz"
+	ml_log "bench: $lane ($ML_KREL)"
+	"$ML_TOP/scripts/boot-qemu.sh" "$ML_VMLINUZ" "$run/initrd.gz" default \
+		"$run" 900 ml.mode=bench 2>/dev/null || true
+	sed -n 's/^### ML-BENCH //p' "$run/results.log" | sed "s/^/$lane: /"
+	grep -q '^### ML-BENCH hook overhead' "$run/results.log" ||
+		ml_die "bench: $lane produced no result (see $run)"
+done
