@@ -345,6 +345,114 @@ static void pool_random_ops_keep_totals(struct kunit *test)
 	}
 }
 
+/* Admission: what the allocation hooks ask of the pool (hook.c). */
+
+static struct msi_lease_client *holding(struct kunit *test,
+					struct msi_lease_pool *pool,
+					unsigned int n)
+{
+	struct msi_lease_client *c = new_client(test);
+
+	msi_lease_pool_attach(pool, c);
+	msi_lease_client_settle(c, n ? MSIX : NONE, 0, n, 0);
+	return c;
+}
+
+static void admit_clamps_and_reserves(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, 10);
+	struct msi_lease_client *a = holding(test, pool, 6);
+	struct msi_lease_client *b = holding(test, pool, 0);
+	struct msi_lease_client *c = holding(test, pool, 0);
+	struct msi_lease_pool_stats s;
+	unsigned int rb, rc;
+
+	/* b asks for up to 8, gets the 4 left, reserved while it allocates. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 0, 1, 8, &rb), 4);
+	KUNIT_EXPECT_EQ(test, rb, 4);
+	/* c probes at the same time: nothing is left for it. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(c, 0, 1, 8, &rc), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, rc, 0);
+	msi_lease_pool_stats(pool, &s);
+	KUNIT_EXPECT_EQ(test, s.pending, 4);
+	KUNIT_EXPECT_EQ(test, s.free, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+
+	/* b got only 3 of them: the fourth goes back to the free pool. */
+	msi_lease_client_settle(b, MSIX, 0, 3, rb);
+	msi_lease_pool_stats(pool, &s);
+	KUNIT_EXPECT_EQ(test, s.pending, 0);
+	KUNIT_EXPECT_EQ(test, s.held, 9);
+	KUNIT_EXPECT_EQ(test, s.free, 1);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(b, NULL), 3);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 6);
+}
+
+static void admit_refuses_below_minimum(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, 10);
+	struct msi_lease_client *b;
+	struct msi_lease_pool_stats s;
+	unsigned int r;
+
+	holding(test, pool, 7);
+	b = holding(test, pool, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 0, 4, 4, &r), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 0, 5, 4, &r), -EINVAL);
+	msi_lease_pool_stats(pool, &s);
+	KUNIT_EXPECT_EQ(test, s.pending, 0);
+	KUNIT_EXPECT_EQ(test, s.free, 3);
+	/* Without a budget nothing is refused and nothing reserved. */
+	msi_lease_pool_set_budget(pool, MSI_LEASE_UNLIMITED);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 0, 64, 64, &r), 64);
+	KUNIT_EXPECT_EQ(test, r, 0);
+}
+
+static void budget_below_use_takes_nothing(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, MSI_LEASE_UNLIMITED);
+	struct msi_lease_client *a = holding(test, pool, 6);
+	unsigned int r;
+
+	msi_lease_pool_set_budget(pool, 4);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 6);
+	/* a may re-allocate what it holds, but not one more. */
+	msi_lease_client_settle(a, MSIX, 6, 0, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 0, 6, 6, &r), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 0, 1, 6, &r), 4);
+	msi_lease_client_settle(a, MSIX, 0, 4, r);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 4);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+}
+
+static void hold_keeps_vectors_through_reallocation(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, 8);
+	struct msi_lease_client *a = holding(test, pool, 5);
+	struct msi_lease_client *b = holding(test, pool, 3);
+	unsigned int r;
+
+	/* 6.1 reconfigure: free everything, allocate again, keep the 5. */
+	msi_lease_client_hold(a, true);
+	msi_lease_client_settle(a, NONE, 5, 0, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 5);
+	/* Meanwhile nobody else gets a's vectors. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 3, 1, 1, &r), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 0, 5, 5, &r), 5);
+	KUNIT_EXPECT_EQ(test, r, 0);
+	msi_lease_client_settle(a, MSIX, 0, 5, r);
+	msi_lease_client_hold(a, false);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 5);
+
+	/* Not held, a free gives the vectors back. */
+	msi_lease_client_settle(a, MSIX, 5, 2, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 2);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 3, 1, 8, &r), 3);
+	msi_lease_client_settle(b, MSIX, 3, 6, r);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+}
+
 static struct kunit_case msi_lease_pool_cases[] = {
 	KUNIT_CASE(pool_empty_is_unlimited),
 	KUNIT_CASE(pool_attach_counts_vectors_already_held),
@@ -354,6 +462,10 @@ static struct kunit_case msi_lease_pool_cases[] = {
 	KUNIT_CASE(client_set_held_rejects_bad_input),
 	KUNIT_CASE(pool_check_catches_corruption),
 	KUNIT_CASE(mode_names_match_sysfs_abi),
+	KUNIT_CASE(admit_clamps_and_reserves),
+	KUNIT_CASE(admit_refuses_below_minimum),
+	KUNIT_CASE(budget_below_use_takes_nothing),
+	KUNIT_CASE(hold_keeps_vectors_through_reallocation),
 	KUNIT_CASE_PARAM(pool_totals_follow_each_step, pool_cases_gen_params),
 	KUNIT_CASE_SLOW(pool_random_ops_keep_totals),
 	{}
