@@ -11,16 +11,8 @@
 
 "$ML_TOP/scripts/host-deps.sh"
 for lane in ${ML_BENCH_LANES:-stock-6.12 newest}; do
-	case $lane in
-	debug|newest)	"$ML_TOP/scripts/build-kernel.sh" "$lane" ;;
-	*)		"$ML_TOP/scripts/fetch-kernels.sh" "$lane" ;;
-	esac
-	# shellcheck disable=SC1090
-	. "$ML_CACHE/kernels/$lane.env"
 	run=$ML_CACHE/runs/bench-$lane
-	mkdir -p "$run"
-	modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane")
-	"$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz"
+	ml_lane_image "$lane" "$run"
 	ml_log "bench: $lane ($ML_KREL)"
 	"$ML_TOP/scripts/boot-qemu.sh" "$ML_VMLINUZ" "$run/initrd.gz" default \
 		"$run" 900 ml.mode=bench 2>/dev/null || true

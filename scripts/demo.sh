@@ -9,17 +9,8 @@
 
 lane=${ML_DEMO_LANE:-stock-6.12}
 "$ML_TOP/scripts/host-deps.sh"
-case $lane in
-debug|newest)	"$ML_TOP/scripts/build-kernel.sh" "$lane" ;;
-*)		"$ML_TOP/scripts/fetch-kernels.sh" "$lane" ;;
-esac
-# shellcheck disable=SC1090
-. "$ML_CACHE/kernels/$lane.env"
-
 run=$ML_CACHE/runs/demo-$lane
-mkdir -p "$run"
-modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane")
-"$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz"
+ml_lane_image "$lane" "$run"
 ml_log "demo: booting Linux $ML_KREL under QEMU (TCG) with the default topology"
 ML_RESULTS_STDIO=1 "$ML_TOP/scripts/boot-qemu.sh" "$ML_VMLINUZ" \
 	"$run/initrd.gz" default "$run" 600 ml.mode=demo 2>/dev/null

@@ -45,3 +45,22 @@ ml_fresh()
 {
 	[ -e "$1" ] && [ $(($(date +%s) - $(stat -c %Y "$1"))) -lt "$2" ]
 }
+
+# ml_lane_image LANE RUNDIR: the lane's kernel ready (fetched or built),
+# the module built against it, the initramfs in RUNDIR/initrd.gz; the
+# lane's env (ML_VMLINUZ, ML_KREL, ...) is loaded into the caller.
+ml_lane_image()
+{
+	local lane=$1 run=$2 modsrc
+
+	case $lane in
+	debug|newest)	"$ML_TOP/scripts/build-kernel.sh" "$lane" ;;
+	*)		"$ML_TOP/scripts/fetch-kernels.sh" "$lane" ;;
+	esac || ml_die "$lane: no kernel"
+	# shellcheck disable=SC1090
+	. "$ML_CACHE/kernels/$lane.env"
+	mkdir -p "$run"
+	modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane") || exit 1
+	"$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz" ||
+		ml_die "$lane: no initramfs"
+}
