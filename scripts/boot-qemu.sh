@@ -49,8 +49,8 @@ tail -F "$outdir/results.log" 2>/dev/null | while read -r line; do
 	esac
 done &
 watcher=$!
-trap 'kill $server $watcher 2>/dev/null
-      pkill -f "tail -F $outdir/results.log" 2>/dev/null' EXIT
+trap 'kill $server $watcher 2>/dev/null || true
+      pkill -f "tail -F $outdir/results.log" 2>/dev/null || true' EXIT
 start=$(date +%s.%N)
 rc=0
 timeout -k 10 "$tmo" qemu-system-x86_64 \
