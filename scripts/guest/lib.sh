@@ -196,3 +196,74 @@ ml_total()
 	done
 	echo $t
 }
+
+# FIG. 4 of the seed on host bridge 3 (pci0000:40): four ivshmem-doorbell
+# functions A, B, C, D driven by the sample cooperative driver.
+
+ml_sdir()
+{
+	echo "/sys/bus/pci/devices/$1/msi_lease_sample"
+}
+
+# ml_fig4_load: msi_lease and the sample driver (5 vectors a device)
+# loaded; sets FIG, A, B, C, D.
+ml_fig4_load()
+{
+	[ -d "$ML_SYS" ] || ml_load
+	[ -d /sys/module/msi_lease_sample ] ||
+		ml_check sample_loads insmod "$ML_MOD/msi_lease_sample.ko" \
+			own_vectors=5
+	ml_settle
+	FIG=pci0000:40
+	set -- $(ls "$ML_SYS/bridges/$FIG/functions" 2>/dev/null |
+		while read -r f; do
+			[ -d "$(ml_sdir "$f")" ] && echo "$f"
+		done)
+	A=$1 B=$2 C=$3 D=$4
+}
+
+# ml_fig4_full: A, B, C, D at 5, 5, 3, 5 and a budget with nothing free:
+# their 18 plus the root ports' own vectors (pcieport: PME, hotplug),
+# in PORTS.
+ml_fig4_full()
+{
+	echo 3 > "$(ml_sdir "$C")/own"
+	PORTS=$(($(cat "$ML_SYS/bridges/$FIG/vectors") - 18))
+	echo $((PORTS + 18)) > "$ML_SYS/bridges/$FIG/budget"
+}
+
+# ml_groups: the vectors of A B C D (those still present), as msi_lease
+# counts them.
+ml_groups()
+{
+	local f out=
+
+	for f in $A $B $C $D; do
+		out="$out$(cat "$(ml_fn_dir "$f")/vectors") "
+	done
+	echo "${out% }"
+}
+
+# ml_borrow F COUNT MS: F borrows; fails like the write does.
+ml_borrow()
+{
+	echo "$2 $3" > "$(ml_sdir "$1")/borrow"
+}
+
+# ml_lease_ids: ids of the FIG. 4 bridge's active leases.
+ml_lease_ids()
+{
+	echo $(cut -d' ' -f1 < "$ML_SYS/bridges/$FIG/leases")
+}
+
+# ml_gone F: wait until function F has left the PCI bus.
+ml_gone()
+{
+	local i
+
+	for i in $(seq 150); do
+		[ -e "/sys/bus/pci/devices/$1" ] || return 0
+		sleep 0.2
+	done
+	return 1
+}

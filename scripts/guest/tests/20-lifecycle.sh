@@ -72,3 +72,28 @@ ml_check unload_removes_sysfs test ! -e "$ML_SYS"
 ml_check reload ml_load
 ml_check reload_counts_existing test "$(ml_total)" = "$total"
 ml_check_all reloaded
+
+# Unloading and loading while drivers allocate and free vectors: a
+# background loop re-probes virtio-net (its probe allocates, its remove
+# frees) while msi_lease goes away and comes back; nothing may crash and
+# the books must match the PCI core once it is all over.
+ml_churn()
+{
+	local f=$1 i
+
+	for i in $(seq 20); do
+		echo "$f" > /sys/bus/pci/drivers/virtio-pci/unbind
+		echo "$f" > /sys/bus/pci/drivers/virtio-pci/bind
+	done
+}
+f=$(ml_first_of virtio-pci)
+ml_churn "$f" 2>/dev/null &
+churn=$!
+ok=0
+for i in 1 2 3 4 5; do
+	ml_unload && ml_load && ok=$((ok + 1))
+done
+wait $churn
+ml_is unload_during_allocations "$ok" 5
+ml_settle
+ml_check_all churned
