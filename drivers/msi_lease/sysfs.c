@@ -201,21 +201,6 @@ static ssize_t bridge_store_conf(struct kobject *kobj, const char *key,
 	return ret ? ret : count;
 }
 
-static ssize_t budget_show(struct kobject *kobj, struct kobj_attribute *attr,
-			   char *buf)
-{
-	struct msi_lease_pool_stats s;
-
-	bridge_stats(kobj, &s);
-	return emit_count(buf, s.budget);
-}
-
-static ssize_t budget_store(struct kobject *kobj, struct kobj_attribute *attr,
-			    const char *buf, size_t count)
-{
-	return bridge_store_conf(kobj, "budget", buf, count);
-}
-
 /* Every choice, the current one in brackets, as the block layer does. */
 static ssize_t emit_choices(char *buf, const char *(*name)(int), int nr,
 			    int cur)
@@ -229,53 +214,29 @@ static ssize_t emit_choices(char *buf, const char *(*name)(int), int nr,
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
-static ssize_t negotiation_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
+/* budget, negotiation, policy and max_lease_ms: one setting each. */
+static ssize_t conf_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
 {
+	const char *name = attr->attr.name;
 	struct msi_lease_pool_conf conf;
 
 	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
-	return emit_choices(buf, negotiation_name, MSI_LEASE_NR_NEGOTIATIONS,
-			    conf.negotiation);
-}
-
-static ssize_t negotiation_store(struct kobject *kobj,
-				 struct kobj_attribute *attr, const char *buf,
-				 size_t count)
-{
-	return bridge_store_conf(kobj, "negotiation", buf, count);
-}
-
-static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
-			   char *buf)
-{
-	struct msi_lease_pool_conf conf;
-
-	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
-	return emit_choices(buf, policy_name, MSI_LEASE_NR_POLICIES,
-			    conf.policy);
-}
-
-static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
-			    const char *buf, size_t count)
-{
-	return bridge_store_conf(kobj, "policy", buf, count);
-}
-
-static ssize_t max_lease_ms_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
-{
-	struct msi_lease_pool_conf conf;
-
-	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
+	if (!strcmp(name, "budget"))
+		return emit_count(buf, conf.budget);
+	if (!strcmp(name, "negotiation"))
+		return emit_choices(buf, negotiation_name,
+				    MSI_LEASE_NR_NEGOTIATIONS, conf.negotiation);
+	if (!strcmp(name, "policy"))
+		return emit_choices(buf, policy_name, MSI_LEASE_NR_POLICIES,
+				    conf.policy);
 	return sysfs_emit(buf, "%llu\n", conf.max_lease_ns / NSEC_PER_MSEC);
 }
 
-static ssize_t max_lease_ms_store(struct kobject *kobj,
-				  struct kobj_attribute *attr, const char *buf,
-				  size_t count)
+static ssize_t conf_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
 {
-	return bridge_store_conf(kobj, "max_lease_ms", buf, count);
+	return bridge_store_conf(kobj, attr->attr.name, buf, count);
 }
 
 static ssize_t settings_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -328,11 +289,14 @@ static ssize_t revoke_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
-static struct kobj_attribute bridge_budget_attr = __ATTR_RW(budget);
-static struct kobj_attribute bridge_negotiation_attr = __ATTR_RW(negotiation);
-static struct kobj_attribute bridge_policy_attr = __ATTR_RW(policy);
+static struct kobj_attribute bridge_budget_attr =
+	__ATTR(budget, 0644, conf_show, conf_store);
+static struct kobj_attribute bridge_negotiation_attr =
+	__ATTR(negotiation, 0644, conf_show, conf_store);
+static struct kobj_attribute bridge_policy_attr =
+	__ATTR(policy, 0644, conf_show, conf_store);
 static struct kobj_attribute bridge_max_lease_ms_attr =
-	__ATTR_RW(max_lease_ms);
+	__ATTR(max_lease_ms, 0644, conf_show, conf_store);
 static struct kobj_attribute bridge_settings_attr = __ATTR_RW(settings);
 static struct kobj_attribute bridge_lent_attr = __ATTR_RO(lent);
 static struct kobj_attribute bridge_leases_attr = __ATTR_RO(leases);
