@@ -6,6 +6,7 @@
 #   make demo          boot the default QEMU topology and show the accounting
 #   make check         every test on every kernel lane, and the static checks
 #   make bench         hook overhead and live vs re-allocating moves, as ratios
+#   make tools         the msilease CLI (tools/msilease/msilease)
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -26,4 +27,9 @@ check:
 bench:
 	scripts/bench.sh
 
-.PHONY: all modules clean demo check bench
+tools: tools/msilease/msilease
+
+tools/msilease/msilease: tools/msilease/msilease.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: all modules clean demo check bench tools

@@ -51,6 +51,8 @@ rm "$root/msi_lease/verify.c"
 mv "$root/msi_lease/init" "$root/init"
 gcc -static -O2 -Wall -Wextra -Werror -Wno-format-truncation \
 	-o "$root/msi_lease/msi-lease-verify" "$ML_TOP/scripts/guest/verify.c"
+gcc -static -O2 -Wall -Wextra -Werror \
+	-o "$root/bin/msilease" "$ML_TOP/tools/msilease/msilease.c"
 chmod +x "$root/init"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
