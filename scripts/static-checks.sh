@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks over the project's kernel sources, each a test:
 #   checkpatch --strict, kernel-doc on every source file, sparse (C=2) and
-#   W=1 builds against each lane's kernel (sparse on the debug lane).
+#   W=1 builds against each lane's kernel (sparse on the debug lane), and
+#   a DKMS build (dkms.conf) against each stock kernel's headers.
 # Prints one "ok/not ok" line per check and writes "passed failed 0" to
 # the file given as $1.
 . "$(dirname "$0")/lib.sh"
@@ -73,6 +74,30 @@ sparse_build()
 }
 for lane in ${ML_STATIC_LANES:-stock-6.1 stock-6.12 debug newest}; do
 	check "w1_sparse_$lane" sparse_build "$lane"
+done
+
+# DKMS builds and installs msi_lease.ko from dkms.conf for a given kernel;
+# build it for each stock kernel into a private tree (nothing installed).
+dkms_build()
+{
+	local lane=$1 tree=$ML_CACHE/dkms/$1 ver krel
+
+	# shellcheck disable=SC1090
+	krel=$(. "$ML_CACHE/kernels/$lane.env" && echo "$ML_KREL")
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$ML_TOP/dkms.conf")
+	rm -rf "$tree"
+	mkdir -p "$tree/dkms" "$tree/src"
+	rsync -a --exclude .git "$ML_TOP/" "$tree/src/msi-lease-$ver/"
+	# shellcheck disable=SC1090
+	(. "$ML_CACHE/kernels/$lane.env" &&
+	 dkms build --dkmstree "$tree/dkms" --sourcetree "$tree/src" \
+		-m msi-lease -v "$ver" -k "$ML_KREL" \
+		--kernelsourcedir "$ML_KDIR") || return 1
+	modinfo -F vermagic "$tree/dkms/msi-lease/$ver/$krel/x86_64/module/msi_lease.ko" |
+		grep -q "^$krel "
+}
+for lane in stock-6.1 stock-6.12; do
+	check "dkms_$lane" dkms_build "$lane"
 done
 
 echo "$passed $failed 0" > "$counts"
