@@ -7,6 +7,7 @@
 #   make check         every test on every kernel lane, and the static checks
 #   make bench         hook overhead and live vs re-allocating moves, as ratios
 #   make tools         the msilease CLI (tools/msilease/msilease)
+#   make install       the modules (for KDIR's kernel), msilease and its man page
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -29,7 +30,15 @@ bench:
 
 tools: tools/msilease/msilease
 
+PREFIX ?= /usr/local
+
+install: modules tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	install -D -m 0755 tools/msilease/msilease $(DESTDIR)$(PREFIX)/sbin/msilease
+	install -D -m 0644 tools/msilease/msilease.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/msilease.8
+
 tools/msilease/msilease: tools/msilease/msilease.c
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-.PHONY: all modules clean demo check bench tools
+.PHONY: all modules clean demo check bench tools install

@@ -100,6 +100,24 @@ for lane in stock-6.1 stock-6.12; do
 	check "dkms_$lane" dkms_build "$lane"
 done
 
+# make install into a staging directory: modules, msilease, man page.
+make_install()
+{
+	local dest=$ML_CACHE/install-check src=$ML_CACHE/install-check.src
+
+	rm -rf "$dest" "$src"
+	rsync -a --exclude .git "$ML_TOP/" "$src/"
+	# shellcheck disable=SC1090
+	(. "$ML_CACHE/kernels/stock-6.12.env" &&
+	 make -C "$src" install KDIR="$ML_KDIR" DESTDIR="$dest" &&
+	 test -e "$dest/lib/modules/$ML_KREL/updates/msi_lease.ko.xz" -o \
+	      -e "$dest/lib/modules/$ML_KREL/updates/msi_lease.ko") &&
+		test -x "$dest/usr/local/sbin/msilease" &&
+		test -e "$dest/usr/local/share/man/man8/msilease.8" &&
+		"$dest/usr/local/sbin/msilease" --help >/dev/null
+}
+check make_install make_install
+
 echo "$passed $failed 0" > "$counts"
 echo "static checks: $passed passed, $failed failed"
 [ "$failed" = 0 ]
