@@ -106,12 +106,7 @@ echo "  C's vectors: index irq interrupts lease (lease 0 = its own)"
 sed 's/^/    /' "$(ml_sdir "$C")/vectors"
 
 demo_step "The leases expire; the vectors go back to A and D"
-left=$(cut -d' ' -f5 < "$ML_SYS/bridges/$FIG/leases" | sort -n | tail -n 1)
-sleep $((${left:-0} / 1000))
-for i in $(seq 100); do
-	[ -z "$(cat "$ML_SYS/bridges/$FIG/leases")" ] && break
-	sleep 0.1
-done
+ml_wait_leases_end
 demo_cli leases "$FIG"
 echo "  groups A B C D: $(ml_groups)"
 echo all > "$(ml_sdir "$C")/ring"

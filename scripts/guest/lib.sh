@@ -267,3 +267,20 @@ ml_gone()
 	done
 	return 1
 }
+
+# ml_wait_leases_end: wait until the FIG. 4 bridge's leases have expired.
+# Timers may fire a little late on a loaded TCG host: up to 10 s past the
+# latest expiry (KUnit's expiry_is_on_time measures accuracy).
+ml_wait_leases_end()
+{
+	local left i
+
+	left=$(cut -d' ' -f5 < "$ML_SYS/bridges/$FIG/leases" | sort -n |
+		tail -n 1)
+	sleep $((${left:-0} / 1000))
+	for i in $(seq 100); do
+		[ -z "$(cat "$ML_SYS/bridges/$FIG/leases")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

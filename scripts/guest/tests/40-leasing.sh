@@ -62,15 +62,8 @@ if [ -n "$D" ]; then
 		$(($(ml_irqs "$C" 1) - lbefore)) 3
 	ml_is fig4_all_six_interrupt $(($(ml_irqs "$C") - before)) 6
 
-	# The leases end on their own; vectors go home.  Timers may fire a
-	# little late on a loaded TCG host: wait for the end, up to 10 s
-	# past the expiry (KUnit's expiry_is_on_time measures accuracy).
-	left=$(cut -d' ' -f5 < "$ML_SYS/bridges/$FIG/leases" | sort -n | tail -n 1)
-	sleep $((${left:-0} / 1000))
-	for i in $(seq 100); do
-		[ -z "$(cat "$ML_SYS/bridges/$FIG/leases")" ] && break
-		sleep 0.1
-	done
+	# The leases end on their own; vectors go home.
+	ml_wait_leases_end
 	ml_is fig4_after "$(ml_groups)" "5 5 3 5"
 	ml_is fig4_nothing_lent "$(cat "$ML_SYS/bridges/$FIG/lent")" 0
 	ml_is fig4_no_leases "$(cat "$ML_SYS/bridges/$FIG/leases")" ""
