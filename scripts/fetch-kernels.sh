@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Fetch the kernels the rig runs on from Debian's suites, resolving the
-# current version of each package at run time rather than pinning one:
+# current version of each package at run time rather than pinning one; each
+# dependency is taken at the newest version satisfying what its parent
+# states (scripts/apt-resolve.sh), never at the parent's own version:
 #
 #   stock-6.1   linux-image + headers, newest 6.1.y in bookworm(-security)
 #   stock-6.12  linux-image + headers, newest 6.12.y in bookworm-backports
@@ -9,43 +11,37 @@
 #   src-newest  linux-source-X.Y, newest in trixie-backports
 #
 # Everything is unpacked below $ML_CACHE/kernels/<lane>-<version>, and
-# $ML_CACHE/kernels/<lane>.env records where, so later steps need no apt.
+# $ML_CACHE/kernels/<lane>.env records where and which packages at which
+# versions (ML_KPKGS), so later steps need no apt.  A lane that cannot be
+# fetched says which package and what the archive offers instead; the
+# other lanes are still fetched and the exit status is 1.
 #
 # Usage: fetch-kernels.sh [lane...]   (default: all four)
 . "$(dirname "$0")/lib.sh"
 
 "$ML_TOP/scripts/apt-private.sh"
 
+. "$ML_TOP/scripts/apt-resolve.sh"
+
 DEBS=$ML_CACHE/debs
 KERN=$ML_CACHE/kernels
 mkdir -p "$DEBS" "$KERN"
 
-# Newest version of package $1 whose version starts with $2.
-newest_version()
-{
-	ml_apt apt-cache madison "$1" |
-		awk -F'|' -v p="$2" '{ gsub(/ /, "", $2) }
-			index($2, p) == 1 { print $2; exit }'
-}
-
-# Dependency of $1=$2 whose name starts with $3.
-dep_of()
-{
-	ml_apt apt-cache show "$1=$2" |
-		sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
-		sed -n "s/^ *\($3[^ ]*\).*/\1/p" | head -n 1
-}
-
 # Download package $1 (version $2) into $DEBS; prints the .deb path.
+# Each lane runs in a subshell on the right of "||", where bash ignores
+# set -e: every step checks its own result.
 download()
 {
-	local f
+	local f pat
 
-	f=$(ls "$DEBS/$1_$(echo "$2" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1)
+	pat="$DEBS/$1_$(echo "$2" | sed 's/:/%3a/')_*.deb"
+	f=$(ls $pat 2>/dev/null | head -n 1)
 	if [ -z "$f" ]; then
-		(cd "$DEBS" && ml_apt apt-get -qq download "$1=$2" >&2)
-		f=$(ls "$DEBS/$1_$(echo "$2" | sed 's/:/%3a/')"_*.deb | head -n 1)
+		(cd "$DEBS" && ml_apt apt-get -qq download "$1=$2" >&2) ||
+			ml_die "cannot download $1 $2"
+		f=$(ls $pat 2>/dev/null | head -n 1)
 	fi
+	[ -n "$f" ] || ml_die "cannot download $1 $2"
 	echo "$f"
 }
 
@@ -58,7 +54,7 @@ unpack()
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	for deb in "$@"; do
-		dpkg-deb -x "$deb" "$dir.tmp"
+		dpkg-deb -x "$deb" "$dir.tmp" || ml_die "cannot unpack $deb"
 	done
 	mv "$dir.tmp" "$dir"
 }
@@ -83,30 +79,27 @@ relocate_headers()
 	done
 }
 
+# fetch_stock LANE PREFIX: a Debian kernel image and its headers.
 fetch_stock()
 {
-	local lane=$1 prefix=$2 ver image hdr common kbuild dir
+	local lane=$1 res krel pkgs dir p debs=()
 
-	ver=$(newest_version linux-image-amd64 "$prefix")
-	[ -n "$ver" ] || ml_die "no linux-image-amd64 $prefix.* in Debian's suites"
-	image=$(dep_of linux-image-amd64 "$ver" linux-image-)
-	dir=$KERN/$lane-${image#linux-image-}
+	res=$(apt_stock_kernel "$2" 2>&1) || ml_die "$lane: $res"
+	krel=${res%%$'\n'*} pkgs=${res#*$'\n'}
+	dir=$KERN/$lane-$krel-$(echo "$pkgs" | md5sum | cut -c1-8)
 	if [ ! -d "$dir" ]; then
-		hdr=${image/linux-image-/linux-headers-}
-		common=$(dep_of "$hdr" "$ver" linux-headers-)
-		kbuild=$(dep_of "$hdr" "$ver" linux-kbuild-)
-		[ -n "$common" ] && [ -n "$kbuild" ] ||
-			ml_die "cannot resolve the header packages of $image"
-		ml_log "fetch: $lane: $image $ver"
-		unpack "$dir" "$(download "$image" "$ver")" \
-			"$(download "$hdr" "$ver")" "$(download "$common" "$ver")" \
-			"$(download "$kbuild" "$ver")"
+		ml_log "fetch: $lane: $pkgs"
+		for p in $pkgs; do
+			debs+=("$(download "${p%%=*}" "${p#*=}")") || exit 1
+		done
+		unpack "$dir" "${debs[@]}"
 		relocate_headers "$dir"
 	fi
-	local krel=${image#linux-image-}
+	p=${pkgs%% *}
 	cat > "$KERN/$lane.env" <<ENV
 ML_KREL=$krel
-ML_KVER=$ver
+ML_KVER=${p#*=}
+ML_KPKGS="$pkgs"
 ML_ROOT=$dir
 ML_VMLINUZ=$dir/boot/vmlinuz-$krel
 ML_MODDIR=$dir/lib/modules/$krel
@@ -114,36 +107,47 @@ ML_KDIR=$dir/usr/src/linux-headers-$krel
 ENV
 }
 
+# fetch_source LANE PREFIX: a Debian linux-source tree, unpacked.
 fetch_source()
 {
-	local lane=$1 prefix=$2 ver src dir
+	local lane=$1 pkg src ver dir deb
 
-	ver=$(newest_version linux-source "$prefix")
-	[ -n "$ver" ] || ml_die "no linux-source $prefix* in Debian's suites"
-	src=$(dep_of linux-source "$ver" linux-source-)
+	pkg=$(apt_source_kernel "$2" 2>&1) || ml_die "$lane: $pkg"
+	src=${pkg%%=*} ver=${pkg#*=}
 	dir=$KERN/$lane-$ver
 	if [ ! -d "$dir" ]; then
-		ml_log "fetch: $lane: $src $ver"
-		unpack "$dir.deb" "$(download "$src" "$ver")"
+		ml_log "fetch: $lane: $pkg"
+		deb=$(download "$src" "$ver") || exit 1
+		unpack "$dir.deb" "$deb"
+		rm -rf "$dir.tmp"
 		mkdir -p "$dir.tmp"
 		tar -C "$dir.tmp" --strip-components=1 \
-			-xf "$dir.deb/usr/src/$src.tar.xz"
+			-xf "$dir.deb/usr/src/$src.tar.xz" ||
+			ml_die "cannot unpack $src.tar.xz"
 		rm -rf "$dir.deb"
 		mv "$dir.tmp" "$dir"
 	fi
 	cat > "$KERN/$lane.env" <<ENV
 ML_KVER=$ver
+ML_KPKGS="$pkg"
 ML_SRC=$dir
 ENV
 }
 
+# A lane that cannot be fetched is reported and skipped; the others still
+# come, and the exit status says that one failed.
+status=0
 lanes=${*:-stock-6.1 stock-6.12 src-6.12 src-newest}
 for lane in $lanes; do
+	# No stale answer: a lane that fails today has no env file.
+	rm -f "$KERN/$lane.env"
 	case $lane in
-	stock-6.1)	fetch_stock "$lane" 6.1. ;;
-	stock-6.12)	fetch_stock "$lane" 6.12. ;;
-	src-6.12)	fetch_source "$lane" 6.12. ;;
-	src-newest)	fetch_source "$lane" "$(newest_version linux-source '' | cut -d. -f1-2)." ;;
-	*)		ml_die "unknown lane $lane" ;;
-	esac
+	stock-6.1)	(fetch_stock "$lane" 6.1.) ;;
+	stock-6.12)	(fetch_stock "$lane" 6.12.) ;;
+	src-6.12)	(fetch_source "$lane" 6.12.) ;;
+	src-newest)	(fetch_source "$lane" \
+				"$(apt_versions linux-source | head -n 1 | cut -d. -f1-2).") ;;
+	*)		ml_log "fetch: unknown lane $lane"; false ;;
+	esac || { ml_log "fetch: $lane: FAILED (see above)"; status=1; }
 done
+exit $status

@@ -3,7 +3,8 @@
 # Static checks over the project's kernel sources, each a test:
 #   checkpatch --strict, kernel-doc on every source file, sparse (C=2) and
 #   W=1 builds against each lane's kernel (sparse on the debug lane), and
-#   a DKMS build (dkms.conf) against each stock kernel's headers.
+#   a DKMS build (dkms.conf) against each stock kernel's headers, and the
+#   rig's own tests (scripts/tests/).
 # Prints one "ok/not ok" line per check and writes "passed failed 0" to
 # the file given as $1.
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +31,9 @@ check()
 		failed=$((failed + 1))
 	fi
 }
+
+# The kernel fetcher's resolver, against recorded apt answers.
+check apt_resolve scripts/tests/apt-resolve-test.sh
 
 sources=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' \
 	'bench/*.[ch]')
