@@ -56,6 +56,7 @@ krel=$(cat "$out/include/config/kernel.release")
 cat > "$ML_CACHE/kernels/$lane.env" <<ENV
 ML_KREL=$krel
 ML_KVER=$ML_KVER
+ML_KPKGS="$ML_KPKGS config=$hash"
 ML_SRC=$ML_SRC
 ML_KDIR=$out
 ML_VMLINUZ=$out/arch/x86/boot/bzImage

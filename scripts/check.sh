@@ -15,7 +15,9 @@
 
 t0=$(date +%s)
 "$ML_TOP/scripts/host-deps.sh"
-"$ML_TOP/scripts/fetch-kernels.sh"
+# A lane whose kernel cannot be fetched is reported here and fails below;
+# the others still run.
+"$ML_TOP/scripts/fetch-kernels.sh" || true
 # The static lane builds against every kernel: have them all first.  A
 # kernel that fails to build fails its lanes below, not the whole run.
 for k in debug newest; do
@@ -23,36 +25,45 @@ for k in debug newest; do
 done
 ml_log "check: kernels ready after $(($(date +%s) - t0)) s"
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 summary=
+# tally LANE RUNDIR SECONDS: add the lane's counts, note its line of the
+# summary (counts, time, the exact kernel it ran).
 tally()
 {
-	local name=$1 file=$2 p f s
+	local name=$1 run=$2 p f s kernel
 
-	if [ -r "$file" ] && read -r p f s < "$file"; then
+	if [ -r "$run/counts" ] && read -r p f s < "$run/counts"; then
 		passed=$((passed + p)) failed=$((failed + f))
 		skipped=$((skipped + s))
 	else
 		echo "FAIL $name: produced no result"
+		p=0 f=1 s=0
 		failed=$((failed + 1))
 	fi
+	kernel=$(cat "$run/kernel" 2>/dev/null || echo "no kernel (see the log)")
+	[ "$name" = static ] && kernel="every lane's kernel"
+	summary+=$(printf '%-11s %5s passed %3s failed %3s skipped %5s s  %s' \
+		"$name" "$p" "$f" "$s" "$3" "$kernel")$'\n'
 }
 
 lanes=${ML_LANES:-static stock-6.1 stock-6.12 debug newest}
 for lane in $lanes; do
 	t=$(date +%s)
-	counts=$ML_CACHE/runs/$lane/counts
-	mkdir -p "$ML_CACHE/runs/$lane"
-	rm -f "$counts"
+	run=$ML_CACHE/runs/$lane
+	counts=$run/counts
+	mkdir -p "$run"
+	rm -f "$counts" "$run/kernel"
 	ml_log "check: lane $lane"
 	if [ "$lane" = static ]; then
 		"$ML_TOP/scripts/static-checks.sh" "$counts" || true
 	else
 		"$ML_TOP/scripts/run-lane.sh" "$lane" || true
 	fi
-	tally "$lane" "$counts"
+	tally "$lane" "$run" $(($(date +%s) - t))
 	ml_log "check: lane $lane took $(($(date +%s) - t)) s"
 done
 
 ml_log "check: all lanes took $(($(date +%s) - t0)) s"
+printf '%s' "$summary"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

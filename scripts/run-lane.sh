@@ -9,7 +9,8 @@
 #   newest      the newest Debian linux-source, built here, with KUnit
 #
 # Usage: run-lane.sh LANE [TOPOLOGY] [SUITES]
-# Writes $ML_CACHE/runs/LANE/{console,results}.log and counts.
+# Writes $ML_CACHE/runs/LANE/{console,results}.log, counts, and kernel: the
+# packages (name=version) the lane's kernel came from and its uname -r.
 . "$(dirname "$0")/lib.sh"
 
 lane=${1:?usage: run-lane.sh LANE [TOPOLOGY] [SUITES]}
@@ -32,7 +33,7 @@ kunit_py=$ML_SRC/tools/testing/kunit/kunit.py
 
 run=$ML_CACHE/runs/$lane
 mkdir -p "$run"
-rm -f "$run/counts"
+rm -f "$run/counts" "$run/kernel"
 modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane")
 "$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz"
 
@@ -41,6 +42,9 @@ ml_log "$lane: booting $ML_KREL ($topo)"
 	"$run" "$tmo" "ml.suites=$suites" || true
 read -r t0 t1 < "$run/walltime"
 boot=$(sed -n 's/^### ML-BOOTED [^ ]* //p' "$run/results.log" 2>/dev/null)
+uname_r=$(sed -n 's/^### ML-BOOTED \([^ ]*\) .*/\1/p' "$run/results.log" 2>/dev/null)
+echo "$ML_KPKGS; uname -r ${uname_r:-? (no boot)}" > "$run/kernel"
+ml_log "$lane: kernel $(cat "$run/kernel")"
 ml_log "$lane: guest ran $(echo "$t1 - $t0" | bc | cut -d. -f1) s" \
 	"(boot to init: ${boot:-?} s guest time)"
 
