@@ -34,6 +34,8 @@ check()
 
 # The kernel fetcher's resolver, against recorded apt answers.
 check apt_resolve scripts/tests/apt-resolve-test.sh
+# msilease against hostile sysfs names, under valgrind.
+check msilease_tool scripts/tests/msilease-test.sh
 
 sources=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' \
 	'bench/*.[ch]')
