@@ -260,7 +260,11 @@ static int hook_register(struct hook *h)
 	int ret;
 
 	h->ops.func = hook_redirect;
-	h->ops.flags = MSI_LEASE_FTRACE_OPS_FLAGS;
+	/*
+	 * Permanent: "sysctl kernel.ftrace_enabled=0" would switch
+	 * admission off without a word; with this it is refused (EBUSY).
+	 */
+	h->ops.flags = MSI_LEASE_FTRACE_OPS_FLAGS | FTRACE_OPS_FL_PERMANENT;
 	ret = ftrace_set_filter_ip(&h->ops, (unsigned long)h->func, 0, 0);
 	if (ret)
 		goto fail;

@@ -27,6 +27,11 @@
 #include "internal.h"
 
 static struct kobject *msi_lease_kobj;
+/*
+ * Serialises every read-modify-write of settings and terms: two admins
+ * writing different keys at once must both take effect.
+ */
+static DEFINE_MUTEX(msi_lease_sysfs_lock);
 /* A kset, so that bridges can send uevents (lease grant, end, revoke). */
 static struct kset *msi_lease_bridges;
 
@@ -193,11 +198,13 @@ static ssize_t bridge_store_conf(struct kobject *kobj, const char *key,
 	struct msi_lease_pool_conf conf;
 	int ret;
 
+	mutex_lock(&msi_lease_sysfs_lock);
 	msi_lease_pool_get_conf(&bridge->pool, &conf);
 	ret = key ? conf_parse(&conf, key, buf) :
 		    parse_pairs(buf, &conf, conf_parse);
 	if (!ret)
 		ret = msi_lease_pool_configure(&bridge->pool, &conf);
+	mutex_unlock(&msi_lease_sysfs_lock);
 	return ret ? ret : count;
 }
 
@@ -487,6 +494,23 @@ static ssize_t leasing_show(struct kobject *kobj, struct kobj_attribute *attr,
 /* Largest floor or most lendable a write may set. */
 #define MSI_LEASE_MAX_TERM	BIT(16)
 
+/*
+ * A whole word only: kstrtobool() looks at the first characters, so it
+ * would read "floor=1" or "no thanks" as an answer.
+ */
+static int parse_bool(const char *val, bool *b)
+{
+	static const char * const words[] = {
+		"0", "n", "no", "off", "false", "1", "y", "yes", "on", "true",
+	};
+	int i = __sysfs_match_string(words, ARRAY_SIZE(words), val);
+
+	if (i < 0)
+		return -EINVAL;
+	*b = i >= ARRAY_SIZE(words) / 2;
+	return 0;
+}
+
 /* Parse one "key=value" of a function's lending terms into @arg. */
 static int terms_parse(void *arg, const char *key, const char *val)
 {
@@ -495,7 +519,7 @@ static int terms_parse(void *arg, const char *key, const char *val)
 	int ret;
 
 	if (!strcmp(key, "cooperative"))
-		return kstrtobool(val, &attrs->cooperative);
+		return parse_bool(val, &attrs->cooperative);
 	if (!strcmp(key, "priority"))
 		return kstrtoint(val, 0, &attrs->priority);
 	if (strcmp(key, "floor") && strcmp(key, "max_lend"))
@@ -520,11 +544,13 @@ static ssize_t fn_store_terms(struct kobject *kobj, const char *key,
 	struct msi_lease_client_state st;
 	int ret;
 
+	mutex_lock(&msi_lease_sysfs_lock);
 	msi_lease_client_state(client, &st);
 	ret = key ? terms_parse(&st.attrs, key, buf) :
 		    parse_pairs(buf, &st.attrs, terms_parse);
 	if (!ret)
 		ret = msi_lease_client_set_attrs(client, &st.attrs);
+	mutex_unlock(&msi_lease_sysfs_lock);
 	return ret ? ret : count;
 }
 

@@ -148,10 +148,36 @@ echo 'cooperative=1 priority=3 floor=2 max_lend=4' > "$F/terms"
 ml_is terms_applied "$(cat "$F/terms")" \
 	'cooperative=1 priority=3 floor=2 max_lend=4'
 ml_is term_file_agrees "$(cat "$F/priority")" 3
-ml_refused "$F/cooperative" maybe 2x
+ml_refused "$F/cooperative" maybe 2x floor=1 'no thanks' on2 yess
 ml_refused "$F/priority" x 1.5 99999999999
 ml_refused "$F/floor" -1 70000 x
 ml_refused "$F/max_lend" -1 70000 x
 ml_refused "$F/terms" 'floor=1 bogus=2' floor=x priority
 echo 'cooperative=0 priority=0 floor=0 max_lend=0' > "$F/terms"
 ml_check_all knobs_done
+
+# Two admins at once, each changing one setting, 200 times over: no
+# write is lost to the other's read-modify-write.
+(for i in $(seq 200); do echo $((i % 2)) > "$F/cooperative"; done) &
+for i in $(seq 200); do echo $((i % 7)) > "$F/priority"; done
+wait
+ml_is concurrent_terms_both_kept "$(cat "$F/terms")" \
+	'cooperative=0 priority=4 floor=0 max_lend=0'
+(for i in $(seq 200); do echo $((i % 3 + 1)) > "$BDIR/max_lease_ms"; done) &
+for i in $(seq 200); do echo $((i + 40)) > "$BDIR/budget"; done
+wait
+ml_is concurrent_settings_both_kept "$(cat "$BDIR/settings")" \
+	'budget=240 negotiation=parallel policy=closest max_lease_ms=3'
+echo 'budget=unlimited negotiation=parallel policy=closest max_lease_ms=0' \
+	> "$BDIR/settings"
+
+# Admission cannot be switched off behind msi_lease's back: its hooks are
+# permanent, so the kernel refuses to disable function tracing.
+if [ -e /proc/sys/kernel/ftrace_enabled ]; then
+	ML_DIAG=
+	(echo 0 > /proc/sys/kernel/ftrace_enabled) 2>/dev/null &&
+		ML_DIAG="ftrace_enabled=0 accepted;"
+	ml_expect_eq ftrace_enabled "$(cat /proc/sys/kernel/ftrace_enabled)" 1
+	echo 1 > /proc/sys/kernel/ftrace_enabled 2>/dev/null
+	ml_verdict ftrace_cannot_be_disabled
+fi
