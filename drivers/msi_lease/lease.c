@@ -38,19 +38,37 @@
 static struct workqueue_struct *msi_lease_wq;
 static atomic64_t msi_lease_next_id = ATOMIC64_INIT(0);
 
+/*
+ * Longest lease, renewal, grace or deadline: 73 years, far beyond any
+ * use and far from overflowing a ktime_t when added to "now".
+ */
+#define MSI_LEASE_MAX_NS	((u64)S64_MAX / 4)
+/* Longest single wait of a lease's timer; longer leases wait again. */
+#define MSI_LEASE_MAX_DELAY	(24UL * 3600 * HZ)
+
 static void lease_free(struct kref *ref)
 {
 	kfree(container_of(ref, struct msi_lease_lease, ref));
 }
 
+/* @t + @ns, with @ns clamped to the longest time there is. */
+static ktime_t time_after_ns(ktime_t t, u64 ns)
+{
+	ns = min(ns, MSI_LEASE_MAX_NS);
+	return t > KTIME_MAX - (s64)ns ? KTIME_MAX : ktime_add_ns(t, ns);
+}
+
+/* Timer delay to @expires, at most MSI_LEASE_MAX_DELAY (the work re-arms). */
 static unsigned long delay_until(ktime_t expires)
 {
 	s64 ns = ktime_to_ns(ktime_sub(expires, ktime_get()));
 
-	return ns > 0 ? nsecs_to_jiffies(ns) + 1 : 0;
+	if (ns <= 0)
+		return 0;
+	return min_t(u64, nsecs_to_jiffies64(ns) + 1, MSI_LEASE_MAX_DELAY);
 }
 
-/* Move @count vectors between a lender's and a borrower's books. */
+/* Count @lease's vectors into (or out of) its lender's and borrower's books. */
 static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
 		 bool add)
 {
@@ -59,6 +77,8 @@ static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
 	unsigned int count = lease->piece.count;
 
 	lockdep_assert_held(&pool->lock);
+	if (WARN_ON_ONCE(lease->booked == add))
+		return;
 
 	if (lender) {
 		msi_lease_pool_account(pool, lender, false);
@@ -69,17 +89,25 @@ static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
 	borrower->borrowed = add ? borrower->borrowed + count :
 				   borrower->borrowed - count;
 	msi_lease_pool_account(pool, borrower, true);
+	lease->booked = add;
+}
+
+/* Put @lease on (or take it off) the pool's and both clients' lists. */
+static void lease_link(struct msi_lease_pool *pool,
+		       struct msi_lease_lease *lease, bool add)
+{
+	lockdep_assert_held(&pool->lock);
 
 	if (add) {
 		list_add_tail(&lease->pool_node, &pool->leases);
-		list_add_tail(&lease->in_node, &borrower->leases_in);
-		if (lender)
-			list_add_tail(&lease->out_node, &lender->leases_out);
+		list_add_tail(&lease->in_node, &lease->borrower->leases_in);
+		if (lease->piece.lender)
+			list_add_tail(&lease->out_node,
+				      &lease->piece.lender->leases_out);
 	} else {
 		list_del_init(&lease->pool_node);
 		list_del_init(&lease->in_node);
-		if (lender)
-			list_del_init(&lease->out_node);
+		list_del_init(&lease->out_node);
 	}
 }
 
@@ -91,6 +119,57 @@ static void pool_event(struct msi_lease_pool *pool,
 		pool->ops->event(pool, lease, event);
 }
 
+/* Vectors @client has really allocated, or -1 when nobody can tell. */
+static int client_count(struct msi_lease_pool *pool,
+			struct msi_lease_client *client)
+{
+	int n;
+
+	if (!pool->ops || !pool->ops->count)
+		return -1;
+	n = pool->ops->count(pool, client);
+	return n < 0 ? -1 : n;
+}
+
+/*
+ * After a borrower's lease_end: vectors it still has allocated beyond
+ * its group (and what it is allocating) are its own from now on.
+ * Returns how many.
+ */
+static unsigned int client_charge_kept(struct msi_lease_pool *pool,
+				       struct msi_lease_client *client,
+				       int real)
+{
+	unsigned int limit, kept;
+
+	lockdep_assert_held(&pool->lock);
+
+	limit = msi_lease_client_entitled(client);
+	if (real < 0 || real <= limit)
+		return 0;
+	kept = real - limit;
+	msi_lease_pool_account(pool, client, false);
+	client->held += kept;
+	if (client->mode == MSI_LEASE_MODE_NONE)
+		client->mode = MSI_LEASE_MODE_MSIX;
+	client->kept += kept;
+	msi_lease_pool_account(pool, client, true);
+	return kept;
+}
+
+/*
+ * Give @count vectors back to @lender, whose holding the caller raised
+ * in the same critical section that unbooked them: a re-count in
+ * between cannot drop them from its books, and its re-allocation is
+ * admitted against its own group, not the free pool.
+ */
+static void lender_reclaim(struct msi_lease_pool *pool,
+			   struct msi_lease_client *lender, unsigned int count)
+{
+	lender->ops->reclaim(lender, count);
+	msi_lease_client_hold(lender, false);
+}
+
 static void lease_end_work(struct work_struct *work)
 {
 	struct msi_lease_lease *lease =
@@ -98,10 +177,22 @@ static void lease_end_work(struct work_struct *work)
 	struct msi_lease_client *lender = lease->piece.lender;
 	struct msi_lease_client *borrower = lease->borrower;
 	struct msi_lease_pool *pool = lease->pool;
+	unsigned int kept;
+	int real;
 
+	mutex_lock(&pool->ending);
 	spin_lock(&pool->lock);
 	if (!lease->active) {
 		spin_unlock(&pool->lock);
+		mutex_unlock(&pool->ending);
+		return;
+	}
+	if (!lease->end_now && ktime_before(ktime_get(), lease->piece.expires)) {
+		/* Longer than one timer wait: wait again. */
+		queue_delayed_work(msi_lease_wq, &lease->end,
+				   delay_until(lease->piece.expires));
+		spin_unlock(&pool->lock);
+		mutex_unlock(&pool->ending);
 		return;
 	}
 	lease->active = false;
@@ -112,37 +203,45 @@ static void lease_end_work(struct work_struct *work)
 	 * so drop that instance here or the lease is freed with a live timer.
 	 */
 	cancel_delayed_work(&lease->end);
+	/* What the borrower frees now is borrowed, not its own. */
+	borrower->holding++;
 	spin_unlock(&pool->lock);
 
 	trace_msi_lease_end(lease);
-	/*
-	 * The borrower stops using the vectors before the lender has them.
-	 * What it frees meanwhile is borrowed, not its own (see
-	 * msi_lease_client_settle()).
-	 */
-	spin_lock(&pool->lock);
-	borrower->holding++;
-	spin_unlock(&pool->lock);
 	borrower->ops->lease_end(borrower, &lease->piece);
+	real = client_count(pool, borrower);
 
 	spin_lock(&pool->lock);
 	borrower->holding--;
 	book(pool, lease, false);
+	kept = client_charge_kept(pool, borrower, real);
+	if (lender)
+		lender->holding++;
 	spin_unlock(&pool->lock);
 
-	/* The lender's group is whole again before it has the vectors. */
-	if (lender) {
-		msi_lease_client_hold(lender, true);
-		lender->ops->reclaim(lender, lease->piece.count);
-		msi_lease_client_hold(lender, false);
+	if (kept) {
+		pr_warn("lease %llu: borrower kept %u vectors after its end; charged to it\n",
+			lease->piece.id, kept);
+		pool_event(pool, lease, MSI_LEASE_EVENT_KEPT);
 	}
+	if (lender)
+		lender_reclaim(pool, lender, lease->piece.count);
 	pool_event(pool, lease, MSI_LEASE_EVENT_END);
+
+	/* Only now may a client that is leaving stop waiting for it. */
+	spin_lock(&pool->lock);
+	lease_link(pool, lease, false);
+	spin_unlock(&pool->lock);
+	mutex_unlock(&pool->ending);
 	kref_put(&lease->ref, lease_free);
 }
 
 /* End @lease now and wait until it has ended; the caller holds a ref. */
 static void lease_end_now(struct msi_lease_lease *lease)
 {
+	spin_lock(&lease->pool->lock);
+	lease->end_now = true;
+	spin_unlock(&lease->pool->lock);
 	mod_delayed_work(msi_lease_wq, &lease->end, 0);
 	flush_delayed_work(&lease->end);
 }
@@ -196,6 +295,7 @@ int msi_lease_return(struct msi_lease_client *borrower, u64 id)
 {
 	struct msi_lease_lease *lease;
 
+	might_sleep();
 	if (!borrower->pool)
 		return -ENOENT;
 	lease = lease_get(borrower, id, false);
@@ -230,10 +330,12 @@ int msi_lease_renew(struct msi_lease_client *borrower, u64 id, u64 extra_ns)
 	u64 longest;
 	int ret = 0;
 
+	might_sleep();
 	if (!extra_ns)
 		return -EINVAL;
 	if (!pool)
 		return -ENOENT;
+	extra_ns = min(extra_ns, MSI_LEASE_MAX_NS);
 
 	mutex_lock(&pool->negotiate);
 	lease = lease_get(borrower, id, false);
@@ -242,11 +344,11 @@ int msi_lease_renew(struct msi_lease_client *borrower, u64 id, u64 extra_ns)
 		goto unlock;
 	}
 	lender = lease->piece.lender;
-	longest = pool->max_lease_ns;
-	if (lender && lender->attrs.max_lease_ns &&
-	    (!longest || lender->attrs.max_lease_ns < longest))
-		longest = lender->attrs.max_lease_ns;
-	if (longest && lease->duration_ns + extra_ns > longest)
+	longest = pool->max_lease_ns ?: MSI_LEASE_MAX_NS;
+	if (lender && lender->attrs.max_lease_ns)
+		longest = min(longest, lender->attrs.max_lease_ns);
+	/* Both terms are at most MSI_LEASE_MAX_NS: the sum cannot wrap. */
+	if (lease->duration_ns + extra_ns > longest)
 		ret = -EPERM;
 	else if (lender && (!lender->ops->renew ||
 			    !lender->ops->renew(lender, &lease->piece, extra_ns)))
@@ -257,8 +359,8 @@ int msi_lease_renew(struct msi_lease_client *borrower, u64 id, u64 extra_ns)
 		ret = -ENOENT;
 	if (!ret) {
 		lease->duration_ns += extra_ns;
-		lease->piece.expires = ktime_add_ns(lease->piece.expires,
-						    extra_ns);
+		lease->piece.expires = time_after_ns(lease->piece.expires,
+						     extra_ns);
 		mod_delayed_work(msi_lease_wq, &lease->end,
 				 delay_until(lease->piece.expires));
 	}
@@ -281,26 +383,33 @@ EXPORT_SYMBOL_GPL(msi_lease_renew);
  *
  * The borrower's recalled callback, if any, is told first.
  *
- * Context: process context; sleeps.
+ * Context: process context; sleeps.  Not from a broker callback.
  * Return: 0, or -ENOENT if @lender has no such active lease.
  */
 int msi_lease_recall(struct msi_lease_client *lender, u64 id, u64 grace_ns)
 {
 	struct msi_lease_pool *pool = lender->pool;
+	const struct msi_lease_client_ops *ops;
 	struct msi_lease_client *borrower;
 	struct msi_lease_lease *lease;
 	ktime_t by;
 
+	might_sleep();
 	if (!pool)
 		return -ENOENT;
+	/* The borrower cannot leave (and drop its ops) while this runs. */
+	mutex_lock(&pool->negotiate);
 	lease = lease_get(lender, id, true);
-	if (!lease)
+	if (!lease) {
+		mutex_unlock(&pool->negotiate);
 		return -ENOENT;
+	}
 	borrower = lease->borrower;
-	if (borrower->ops->recalled)
-		borrower->ops->recalled(borrower, &lease->piece, grace_ns);
+	ops = borrower->ops;
+	if (ops && ops->recalled)
+		ops->recalled(borrower, &lease->piece, grace_ns);
 
-	by = ktime_add_ns(ktime_get(), grace_ns);
+	by = time_after_ns(ktime_get(), grace_ns);
 	spin_lock(&pool->lock);
 	if (lease->active && ktime_before(by, lease->piece.expires)) {
 		lease->piece.expires = by;
@@ -309,6 +418,7 @@ int msi_lease_recall(struct msi_lease_client *lender, u64 id, u64 grace_ns)
 	spin_unlock(&pool->lock);
 	trace_msi_lease_recall(lease);
 	kref_put(&lease->ref, lease_free);
+	mutex_unlock(&pool->negotiate);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(msi_lease_recall);
@@ -317,6 +427,11 @@ EXPORT_SYMBOL_GPL(msi_lease_recall);
 
 /* Per-borrow scratch, freed when the borrow returns. */
 struct borrow {
+	enum msi_lease_negotiation mode;
+	enum msi_lease_policy policy;
+	unsigned int want, from_pool, total;
+	u64 duration;
+	ktime_t deadline;
 	struct msi_lease_candidate *cands;
 	unsigned int nr_cands, asked;
 	struct msi_lease_pick *picks;
@@ -379,6 +494,8 @@ static int negotiate(struct msi_lease_client *borrower, struct borrow *b,
 	unsigned int i, got = 0, n, k;
 	int ret;
 
+	lockdep_assert_held(&borrower->pool->negotiate);
+
 	if (mode == MSI_LEASE_NEGOTIATE_SEQUENTIAL &&
 	    policy == MSI_LEASE_POLICY_PRIORITY)
 		sort(b->cands, b->nr_cands, sizeof(*b->cands),
@@ -438,14 +555,22 @@ static int borrow_alloc_leases(struct borrow *b, unsigned int from_pool)
 	return 0;
 }
 
-/* Book every lease, or none: -EAGAIN if the pool changed meanwhile. */
-static int borrow_reserve(struct msi_lease_pool *pool, struct borrow *b,
-			  unsigned int from_pool)
+/*
+ * Book every lease, or none: -EAGAIN if the pool changed meanwhile (the
+ * free pool shrank, a lender can lend less, or the borrower's table
+ * filled up).
+ */
+static int borrow_reserve(struct msi_lease_pool *pool,
+			  struct msi_lease_client *borrower, struct borrow *b,
+			  unsigned int from_pool, unsigned int total)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&pool->negotiate);
+
 	spin_lock(&pool->lock);
-	if (from_pool && msi_lease_pool_free_locked(pool) < from_pool)
+	if ((from_pool && msi_lease_pool_free_locked(pool) < from_pool) ||
+	    msi_lease_client_room(borrower) < total)
 		goto fail;
 	for (i = 0; i < b->nr_leases; i++) {
 		struct msi_lease_lease *lease = b->leases[i];
@@ -455,55 +580,115 @@ static int borrow_reserve(struct msi_lease_pool *pool, struct borrow *b,
 		    lease->piece.count)
 			goto unwind;
 		book(pool, lease, true);
+		lease_link(pool, lease, true);
+		if (lease->piece.lender)
+			lease->piece.lender->releasing += lease->piece.count;
 	}
 	spin_unlock(&pool->lock);
 	return 0;
 
 unwind:
-	while (i--)
+	while (i--) {
+		if (b->leases[i]->piece.lender)
+			b->leases[i]->piece.lender->releasing -=
+				b->leases[i]->piece.count;
 		book(pool, b->leases[i], false);
+		lease_link(pool, b->leases[i], false);
+	}
 fail:
 	spin_unlock(&pool->lock);
 	return -EAGAIN;
 }
 
-static void borrow_unreserve(struct msi_lease_pool *pool, struct borrow *b)
+/*
+ * Undo a reservation after lease @failed's lender could not release:
+ * every lender before it released and gets its vectors back, with its
+ * holding raised in the same critical section that unbooks them; those
+ * after it were never asked.
+ */
+static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
+			    unsigned int failed)
 {
 	unsigned int i;
 
 	spin_lock(&pool->lock);
-	for (i = 0; i < b->nr_leases; i++)
+	for (i = 0; i < b->nr_leases; i++) {
+		struct msi_lease_client *lender = b->leases[i]->piece.lender;
+
 		book(pool, b->leases[i], false);
+		if (lender && i < failed)
+			lender->holding++;
+		if (lender && i > failed)
+			lender->releasing -= b->leases[i]->piece.count;
+	}
 	spin_unlock(&pool->lock);
+
+	for (i = 0; i < failed; i++) {
+		struct msi_lease_client *lender = b->leases[i]->piece.lender;
+
+		if (lender)
+			lender_reclaim(pool, lender, b->leases[i]->piece.count);
+	}
+
+	spin_lock(&pool->lock);
+	for (i = 0; i < b->nr_leases; i++)
+		lease_link(pool, b->leases[i], false);
+	spin_unlock(&pool->lock);
+}
+
+/*
+ * @lease's lender returned from its release callback: the vectors are
+ * no longer its to use.  If it said it freed them, check that it has no
+ * more allocated than it is entitled to now.
+ */
+static int lender_released(struct msi_lease_pool *pool,
+			   struct msi_lease_lease *lease, int ret)
+{
+	struct msi_lease_client *lender = lease->piece.lender;
+	int real;
+
+	spin_lock(&pool->lock);
+	lender->releasing -= lease->piece.count;
+	spin_unlock(&pool->lock);
+	if (ret)
+		return ret;
+	real = client_count(pool, lender);
+	if (real < 0)
+		return 0;
+	spin_lock(&pool->lock);
+	if (real > msi_lease_client_entitled(lender))
+		ret = -EBUSY;
+	spin_unlock(&pool->lock);
+	return ret;
 }
 
 /* Lenders free their vectors; all of them, or the reservation is undone. */
 static int borrow_release(struct msi_lease_pool *pool,
 			  struct msi_lease_client *borrower, struct borrow *b)
 {
+	struct msi_lease_client *lender = NULL;
 	unsigned int i;
 	int ret = 0;
 
-	for (i = 0; i < b->nr_leases; i++) {
-		struct msi_lease_client *lender = b->leases[i]->piece.lender;
+	lockdep_assert_held(&pool->negotiate);
 
+	for (i = 0; i < b->nr_leases; i++) {
+		lender = b->leases[i]->piece.lender;
 		if (!lender)
 			continue;
 		ret = lender->ops->release(lender, b->leases[i]->piece.count);
+		ret = lender_released(pool, b->leases[i], ret);
 		if (ret)
 			break;
 	}
 	if (!ret)
 		return 0;
 
-	trace_msi_lease_rollback(borrower, b->leases[i]->piece.lender, ret);
-	while (i--) {
-		struct msi_lease_client *lender = b->leases[i]->piece.lender;
-
-		if (lender)
-			lender->ops->reclaim(lender, b->leases[i]->piece.count);
-	}
-	borrow_unreserve(pool, b);
+	if (ret == -EBUSY)
+		pr_warn("lease %llu: lender kept vectors it said it released\n",
+			b->leases[i]->piece.id);
+	trace_msi_lease_rollback(borrower, lender, ret);
+	borrow_rollback(pool, b, i);
 	return ret;
 }
 
@@ -530,13 +715,17 @@ static void borrow_commit(struct msi_lease_pool *pool, struct borrow *b,
 	ktime_t now = ktime_get();
 	unsigned int i;
 
+	lockdep_assert_held(&pool->negotiate);
+
 	spin_lock(&pool->lock);
 	for (i = 0; i < b->nr_leases; i++) {
 		struct msi_lease_lease *lease = b->leases[i];
 
-		lease->piece.expires = ktime_add_ns(now, lease->duration_ns);
+		lease->piece.expires = time_after_ns(now, lease->duration_ns);
 		grant->pieces[i].expires = lease->piece.expires;
 		lease->active = true;
+		/* A short lease may end before its GRANT is told: pin it. */
+		kref_get(&lease->ref);
 		queue_delayed_work(msi_lease_wq, &lease->end,
 				   delay_until(lease->piece.expires));
 	}
@@ -544,6 +733,7 @@ static void borrow_commit(struct msi_lease_pool *pool, struct borrow *b,
 	for (i = 0; i < b->nr_leases; i++) {
 		trace_msi_lease_grant(b->leases[i]);
 		pool_event(pool, b->leases[i], MSI_LEASE_EVENT_GRANT);
+		kref_put(&b->leases[i]->ref, lease_free);
 	}
 	b->nr_leases = 0;	/* the pool owns them now */
 }
@@ -574,6 +764,80 @@ static bool request_valid(const struct msi_lease_request *req)
 	       req->policy < MSI_LEASE_NR_POLICIES;
 }
 
+/*
+ * The terms of the borrow, what the free pool and the borrower's table
+ * allow, and the lenders to ask.  Leasing clients join and leave under
+ * the negotiate mutex, so the candidates stay valid after the pool lock
+ * is dropped.
+ */
+static int borrow_prepare(struct msi_lease_pool *pool,
+			  struct msi_lease_client *borrower,
+			  const struct msi_lease_request *req, struct borrow *b)
+{
+	struct msi_lease_client *c;
+
+	lockdep_assert_held(&pool->negotiate);
+
+	b->mode = req->negotiation ?: pool->negotiation;
+	b->policy = req->policy ?: pool->policy;
+	b->duration = min(req->duration_ns, MSI_LEASE_MAX_NS);
+	if (pool->max_lease_ns)
+		b->duration = min(b->duration, pool->max_lease_ns);
+	b->deadline = req->deadline_ns ?
+		      time_after_ns(ktime_get(), req->deadline_ns) : KTIME_MAX;
+
+	b->cands = kcalloc(pool->nr_clients, sizeof(*b->cands), GFP_KERNEL);
+	b->picks = kcalloc(pool->nr_clients * MSI_LEASE_MAX_TIERS + 1,
+			   sizeof(*b->picks), GFP_KERNEL);
+	if (!b->cands || !b->picks)
+		return -ENOMEM;
+
+	spin_lock(&pool->lock);
+	b->want = min(req->count, msi_lease_client_room(borrower));
+	b->from_pool = min(b->want, msi_lease_pool_free_locked(pool));
+	list_for_each_entry(c, &pool->clients, node) {
+		if (c == borrower || !c->ops || !c->ops->offer ||
+		    !c->attrs.cooperative)
+			continue;
+		b->cands[b->nr_cands++] = (struct msi_lease_candidate){
+			.lender = c, .seq = c->seq, .priority = c->attrs.priority,
+		};
+	}
+	spin_unlock(&pool->lock);
+	/* Never grant what the borrower's table cannot bind. */
+	if (!b->want || (b->want < req->count && !req->accept_partial))
+		return -ENOSPC;
+	return 0;
+}
+
+/* One lease for the free pool's part and one per pick; all or nothing. */
+static int borrow_build(struct msi_lease_pool *pool,
+			struct msi_lease_client *borrower,
+			const struct msi_lease_request *req, struct borrow *b)
+{
+	unsigned int i = 0;
+	int ret;
+
+	ret = borrow_alloc_leases(b, b->from_pool);
+	if (ret)
+		return ret;
+	if (b->from_pool)
+		lease_init(b->leases[i++], pool, borrower, NULL, b->from_pool,
+			   b->duration);
+	for (; i < b->nr_leases; i++) {
+		const struct msi_lease_pick *p = &b->picks[i - !!b->from_pool];
+		const struct msi_lease_candidate *cand = &b->cands[p->cand];
+
+		lease_init(b->leases[i], pool, borrower, cand->lender, p->count,
+			   cand->offer.tiers[p->tier].duration_ns);
+	}
+	for (i = 0; i < b->nr_leases; i++)
+		b->total += b->leases[i]->piece.count;
+	if (!b->total || (b->total < req->count && !req->accept_partial))
+		return -ENOSPC;
+	return 0;
+}
+
 /**
  * msi_lease_borrow() - borrow vectors for a time
  * @borrower: a client that joined its pool with a lease_end callback
@@ -585,7 +849,10 @@ static bool request_valid(const struct msi_lease_request *req)
  * among their counter-offers by policy, has the lenders release what was
  * chosen, and grants it as one lease per (lender, terms).  The grant may
  * hold fewer vectors than asked for when @req->accept_partial is set, and
- * leases shorter than asked for when lenders offered less.
+ * leases shorter than asked for when lenders offered less.  It never
+ * holds more than the borrower's table can bind beside everything the
+ * borrower holds (lent vectors included).  Durations are capped at 73
+ * years.
  *
  * Context: process context; sleeps; calls the lenders' offer and release
  * callbacks.  Not from a broker callback.
@@ -593,100 +860,47 @@ static bool request_valid(const struct msi_lease_request *req)
  * borrower that cannot take leases; -ENOSPC when nothing (or, without
  * accept_partial, not all) could be had: nothing changed then; -EAGAIN if
  * the pool changed under the negotiation; -ENOMEM; or a lender's release
- * error, after every lender got its vectors back.
+ * error (-EBUSY if it kept what it said it released), after every lender
+ * got its vectors back.
  */
 int msi_lease_borrow(struct msi_lease_client *borrower,
 		     const struct msi_lease_request *req,
 		     struct msi_lease_grant *grant)
 {
-	struct msi_lease_pool *pool = borrower->pool;
-	enum msi_lease_negotiation mode;
-	enum msi_lease_policy policy;
-	unsigned int from_pool, total, i;
-	struct msi_lease_client *c;
+	struct msi_lease_pool *pool = READ_ONCE(borrower->pool);
 	struct borrow b = { };
-	ktime_t deadline;
-	u64 duration;
 	int ret;
 
+	might_sleep();
 	memset(grant, 0, sizeof(*grant));
-	if (!pool || !borrower->ops || !borrower->ops->lease_end ||
-	    !request_valid(req))
+	if (!pool || !request_valid(req))
 		return -EINVAL;
 
 	mutex_lock(&pool->negotiate);
-	mode = req->negotiation ?: pool->negotiation;
-	policy = req->policy ?: pool->policy;
-	duration = req->duration_ns;
-	if (pool->max_lease_ns)
-		duration = min(duration, pool->max_lease_ns);
-	deadline = req->deadline_ns ?
-		   ktime_add_ns(ktime_get(), req->deadline_ns) : KTIME_MAX;
-
-	b.cands = kcalloc(pool->nr_clients, sizeof(*b.cands), GFP_KERNEL);
-	b.picks = kcalloc(pool->nr_clients * MSI_LEASE_MAX_TIERS + 1,
-			  sizeof(*b.picks), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!b.cands || !b.picks)
+	/* Checked under the mutex: a client leaving drops its ops under it. */
+	ret = -EINVAL;
+	if (!borrower->ops || !borrower->ops->lease_end)
 		goto out;
-
-	/*
-	 * Leasing clients join and leave under the negotiate mutex, so the
-	 * candidates stay valid after the pool lock is dropped.
-	 */
-	spin_lock(&pool->lock);
-	from_pool = min(req->count, msi_lease_pool_free_locked(pool));
-	list_for_each_entry(c, &pool->clients, node) {
-		if (c == borrower || !c->ops || !c->ops->offer ||
-		    !c->attrs.cooperative)
-			continue;
-		b.cands[b.nr_cands++] = (struct msi_lease_candidate){
-			.lender = c, .seq = c->seq, .priority = c->attrs.priority,
-		};
-	}
-	spin_unlock(&pool->lock);
-
-	if (from_pool < req->count && mode != MSI_LEASE_NEGOTIATE_NONE) {
-		ret = negotiate(borrower, &b, mode, policy,
-				req->count - from_pool, duration, deadline);
-		if (ret)
-			goto out;
-	}
-
-	ret = borrow_alloc_leases(&b, from_pool);
-	if (ret)
-		goto out;
-	i = 0;
-	if (from_pool)
-		lease_init(b.leases[i++], pool, borrower, NULL, from_pool,
-			   duration);
-	for (; i < b.nr_leases; i++) {
-		const struct msi_lease_pick *p = &b.picks[i - !!from_pool];
-		const struct msi_lease_candidate *cand = &b.cands[p->cand];
-
-		lease_init(b.leases[i], pool, borrower, cand->lender, p->count,
-			   cand->offer.tiers[p->tier].duration_ns);
-	}
-
-	ret = -ENOSPC;
-	for (i = 0, total = 0; i < b.nr_leases; i++)
-		total += b.leases[i]->piece.count;
-	if (!total || (total < req->count && !req->accept_partial))
-		goto out;
-
+	ret = borrow_prepare(pool, borrower, req, &b);
+	if (!ret && b.from_pool < b.want &&
+	    b.mode != MSI_LEASE_NEGOTIATE_NONE)
+		ret = negotiate(borrower, &b, b.mode, b.policy,
+				b.want - b.from_pool, b.duration, b.deadline);
+	if (!ret)
+		ret = borrow_build(pool, borrower, req, &b);
 	/* Every allocation is done before any lender releases a vector. */
-	ret = borrow_fill_grant(&b, grant);
-	if (ret)
-		goto out;
-	ret = borrow_reserve(pool, &b, from_pool);
+	if (!ret)
+		ret = borrow_fill_grant(&b, grant);
+	if (!ret)
+		ret = borrow_reserve(pool, borrower, &b, b.from_pool, b.total);
 	if (!ret)
 		ret = borrow_release(pool, borrower, &b);
-	if (ret) {
+	if (!ret) {
+		borrow_commit(pool, &b, grant);
+	} else {
 		msi_lease_grant_free(grant);
 		grant->count = 0;
-		goto out;
 	}
-	borrow_commit(pool, &b, grant);
 out:
 	trace_msi_lease_borrow(borrower, req, grant->count, b.asked, ret);
 	mutex_unlock(&pool->negotiate);
@@ -778,6 +992,7 @@ int msi_lease_client_enlist(struct msi_lease_client *client,
 	struct msi_lease_pool *pool = client->pool;
 	int ret = 0;
 
+	might_sleep();
 	if (!pool)
 		return -ENODEV;
 	mutex_lock(&pool->negotiate);
@@ -810,6 +1025,7 @@ void msi_lease_client_retire(struct msi_lease_client *client)
 	struct msi_lease_pool *pool = client->pool;
 	struct msi_lease_lease *lease;
 
+	might_sleep();
 	if (!pool)
 		return;
 
@@ -958,6 +1174,7 @@ int msi_lease_pool_configure(struct msi_lease_pool *pool,
 	mutex_unlock(&pool->negotiate);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_configure);
 
 /**
  * msi_lease_pool_get_conf() - read a pool's settings
@@ -974,6 +1191,7 @@ void msi_lease_pool_get_conf(struct msi_lease_pool *pool,
 	conf->max_lease_ns = pool->max_lease_ns;
 	spin_unlock(&pool->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_get_conf);
 
 /**
  * msi_lease_pool_revoke() - end a lease now, on an administrator's word
@@ -988,10 +1206,14 @@ void msi_lease_pool_get_conf(struct msi_lease_pool *pool,
  */
 int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id)
 {
+	const struct msi_lease_client_ops *ops;
 	struct msi_lease_client *borrower;
 	struct msi_lease_lease *lease;
 	bool found = false;
 
+	might_sleep();
+	/* Neither party can leave while the event names them. */
+	mutex_lock(&pool->negotiate);
 	spin_lock(&pool->lock);
 	list_for_each_entry(lease, &pool->leases, pool_node) {
 		if (lease->piece.id == id && lease->active) {
@@ -1001,18 +1223,23 @@ int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id)
 		}
 	}
 	spin_unlock(&pool->lock);
-	if (!found)
+	if (!found) {
+		mutex_unlock(&pool->negotiate);
 		return -ENOENT;
+	}
 
 	trace_msi_lease_revoke(lease);
 	pool_event(pool, lease, MSI_LEASE_EVENT_REVOKE);
 	borrower = lease->borrower;
-	if (borrower->ops && borrower->ops->recalled)
-		borrower->ops->recalled(borrower, &lease->piece, 0);
+	ops = borrower->ops;
+	if (ops && ops->recalled)
+		ops->recalled(borrower, &lease->piece, 0);
 	lease_end_now(lease);
 	kref_put(&lease->ref, lease_free);
+	mutex_unlock(&pool->negotiate);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_revoke);
 
 /**
  * msi_lease_pool_show_leases() - list a pool's active leases for sysfs
@@ -1053,7 +1280,7 @@ ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
  * msi_lease_pool_lent() - vectors out on loan in a pool
  * @pool: the pool
  *
- * Return: vectors in active leases, from lenders and the free pool.
+ * Return: vectors in booked leases, from lenders and the free pool.
  */
 unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool)
 {
@@ -1062,10 +1289,11 @@ unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool)
 
 	spin_lock(&pool->lock);
 	list_for_each_entry(lease, &pool->leases, pool_node)
-		n += lease->piece.count;
+		n += lease->booked ? lease->piece.count : 0;
 	spin_unlock(&pool->lock);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_lent);
 
 /**
  * msi_lease_core_init() - set up the broker's workqueue
@@ -1075,10 +1303,11 @@ unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool)
 int msi_lease_core_init(void)
 {
 	/*
-	 * Ordered: lease ends run one at a time, so no client ever sees two
-	 * of its lease_end or reclaim callbacks at once.
+	 * Not ordered: a client that hangs in a callback stalls the lease
+	 * ends of its own pool (serialised by &msi_lease_pool.ending), not
+	 * those of every pool.
 	 */
-	msi_lease_wq = alloc_ordered_workqueue("msi_lease", 0);
+	msi_lease_wq = alloc_workqueue("msi_lease", WQ_UNBOUND, 0);
 	return msi_lease_wq ? 0 : -ENOMEM;
 }
 

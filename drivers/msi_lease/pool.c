@@ -23,6 +23,7 @@
 void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget)
 {
 	mutex_init(&pool->negotiate);
+	mutex_init(&pool->ending);
 	spin_lock_init(&pool->lock);
 	pool->budget = budget;
 	pool->held = 0;
@@ -48,6 +49,7 @@ void msi_lease_client_init(struct msi_lease_client *client)
 	memset(client, 0, sizeof(*client));
 	INIT_LIST_HEAD(&client->node);
 	client->mode = MSI_LEASE_MODE_NONE;
+	client->table = MSI_LEASE_UNLIMITED;
 	INIT_LIST_HEAD(&client->leases_in);
 	INIT_LIST_HEAD(&client->leases_out);
 }
@@ -69,10 +71,14 @@ void msi_lease_pool_account(struct msi_lease_pool *pool,
 	if (add) {
 		pool->held += group;
 		pool->held_by_mode[client->mode] += group;
-	} else {
-		pool->held -= group;
-		pool->held_by_mode[client->mode] -= group;
+		return;
 	}
+	/* Taking away more than was added is a bug; never wrap. */
+	if (WARN_ON_ONCE(pool->held < group ||
+			 pool->held_by_mode[client->mode] < group))
+		group = min(pool->held, pool->held_by_mode[client->mode]);
+	pool->held -= group;
+	pool->held_by_mode[client->mode] -= group;
 }
 
 /* Store a client's new holding; returns the change. */
@@ -230,16 +236,23 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 		spin_unlock(&pool->lock);
 		return max;
 	}
-	group = client_group(client);
+	group = client_group(client) + client->releasing;
 	slack = group > real ? group - real : 0;
 	free = msi_lease_pool_free_locked(pool);
+	/*
+	 * While loans are out, growth past the group must leave the table
+	 * room that lent vectors need to come home and borrowed ones to bind.
+	 */
+	if (client->lent || client->borrowed)
+		free = min(free, msi_lease_client_room(client));
 	room = free > INT_MAX - slack ? INT_MAX : slack + free;
 	if (room < min) {
 		spin_unlock(&pool->lock);
 		return -ENOSPC;
 	}
 	max = min(max, room);
-	if (pool->budget != MSI_LEASE_UNLIMITED && max > slack) {
+	/* Reserved even without a budget: settle books it as the client's. */
+	if (max > slack) {
 		*reserved = max - slack;
 		pool->pending += *reserved;
 		client->pending += *reserved;
@@ -248,6 +261,58 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	return max;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_admit);
+
+/* Lock @client's pool; NULL (nothing locked) for a detached client. */
+static struct msi_lease_pool *client_lock(struct msi_lease_client *client)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool)
+		return NULL;
+	spin_lock(&pool->lock);
+	if (client->pool != pool) {
+		/* Detached meanwhile: a detached client keeps its count. */
+		spin_unlock(&pool->lock);
+		return NULL;
+	}
+	return pool;
+}
+
+static void client_settle(struct msi_lease_client *client,
+			  enum msi_lease_mode mode, unsigned int before,
+			  unsigned int after, unsigned int reserved)
+{
+	struct msi_lease_pool *pool = client->pool;
+	unsigned int group, held;
+
+	lockdep_assert_held(&pool->lock);
+	if (WARN_ON_ONCE(mode >= MSI_LEASE_NR_MODES) ||
+	    before > INT_MAX || after > INT_MAX)
+		return;
+
+	reserved = min3(reserved, client->pending, pool->pending);
+	pool->pending -= reserved;
+	client->pending -= reserved;
+
+	group = client_group(client);
+	held = client->held;
+	if (!client->lent && !client->borrowed && !client->pending &&
+	    !client->holding)
+		held = after;
+	else if (after > before && after > group)
+		held += min3(after - group, after - before, reserved);
+	else if (after < before && after < held - client->lent &&
+		 !client->holding)
+		held -= min(before - after, held - client->lent - after);
+
+	/* Vectors lent out keep the mode they were held in. */
+	if (mode == MSI_LEASE_MODE_NONE && held)
+		mode = client->mode != MSI_LEASE_MODE_NONE ? client->mode :
+		       MSI_LEASE_MODE_MSIX;
+	msi_lease_pool_account(pool, client, false);
+	client_store(client, held ? mode : MSI_LEASE_MODE_NONE, held);
+	msi_lease_pool_account(pool, client, true);
+}
 
 /**
  * msi_lease_client_settle() - bring a client's holding in line with reality
@@ -262,51 +327,70 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_admit);
  * allocated: that also picks up changes made behind the broker's back.
  * A leasing client's holding changes only by what it did: allocating
  * past its group (with vectors admitted from the free pool) makes those
- * its own; freeing below its group gives its own back, except while it
- * unbinds borrowed vectors at the end of a lease, and never below what
- * it has lent.  Releases @reserved.
+ * its own; freeing gives its own back only below what it holds and has
+ * not lent (a borrower unbinding borrowed vectors early keeps its own),
+ * and never while it is held (lease end, reclaim, reconfigure).
+ * Releases @reserved.
  */
 void msi_lease_client_settle(struct msi_lease_client *client,
 			     enum msi_lease_mode mode, unsigned int before,
 			     unsigned int after, unsigned int reserved)
 {
-	struct msi_lease_pool *pool = READ_ONCE(client->pool);
-	unsigned int group, held;
+	struct msi_lease_pool *pool = client_lock(client);
 
-	if (!pool || WARN_ON_ONCE(mode >= MSI_LEASE_NR_MODES) ||
-	    before > INT_MAX || after > INT_MAX)
+	if (!pool)
 		return;
-
-	spin_lock(&pool->lock);
-	if (client->pool != pool) {
-		spin_unlock(&pool->lock);
-		return;
-	}
-	reserved = min3(reserved, client->pending, pool->pending);
-	pool->pending -= reserved;
-	client->pending -= reserved;
-
-	group = client_group(client);
-	held = client->held;
-	if (!client->lent && !client->borrowed && !client->pending &&
-	    !client->holding)
-		held = after;
-	else if (after > before && after > group)
-		held += min3(after - group, after - before, reserved);
-	else if (after < before && after < group && !client->holding)
-		held -= min3(before - after, group - after,
-			     held - client->lent);
-
-	/* Vectors lent out keep the mode they were held in. */
-	if (mode == MSI_LEASE_MODE_NONE && held)
-		mode = client->mode != MSI_LEASE_MODE_NONE ? client->mode :
-		       MSI_LEASE_MODE_MSIX;
-	msi_lease_pool_account(pool, client, false);
-	client_store(client, held ? mode : MSI_LEASE_MODE_NONE, held);
-	msi_lease_pool_account(pool, client, true);
+	if (before != after || reserved)
+		client->changes++;
+	client_settle(client, mode, before, after, reserved);
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_settle);
+
+/**
+ * msi_lease_client_changes() - where a re-count of a client starts from
+ * @client: the client
+ *
+ * Return: a token for msi_lease_client_recount(); take it before counting.
+ */
+unsigned long msi_lease_client_changes(struct msi_lease_client *client)
+{
+	struct msi_lease_pool *pool = client_lock(client);
+	unsigned long gen;
+
+	if (!pool)
+		return 0;
+	gen = client->changes;
+	spin_unlock(&pool->lock);
+	return gen;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_changes);
+
+/**
+ * msi_lease_client_recount() - book what a client was counted to hold
+ * @client: the client
+ * @mode: the interrupt mode it was counted in
+ * @n: vectors counted from the PCI core
+ * @gen: msi_lease_client_changes() from before the count
+ *
+ * A reader counts without keeping the client's driver from allocating or
+ * freeing meanwhile; if the driver did (an allocation or free settled
+ * since @gen), the count may be stale and is dropped: the settle that
+ * moved @gen on booked fresher numbers.
+ */
+void msi_lease_client_recount(struct msi_lease_client *client,
+			      enum msi_lease_mode mode, unsigned int n,
+			      unsigned long gen)
+{
+	struct msi_lease_pool *pool = client_lock(client);
+
+	if (!pool)
+		return;
+	if (client->changes == gen)
+		client_settle(client, mode, n, n, 0);
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_recount);
 
 /**
  * msi_lease_client_lendable() - vectors a client could lend right now
@@ -330,6 +414,63 @@ unsigned int msi_lease_client_lendable(struct msi_lease_client *client)
 		    client->held - client->lent);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_lendable);
+
+/**
+ * msi_lease_client_room() - vectors a client's table could still take
+ * @client: an attached client; the caller holds its pool's lock
+ *
+ * Everything the client holds (lent vectors too: they come home), has
+ * borrowed, or is allocating takes a table entry.
+ *
+ * Return: free table entries; for an unknown table, what keeps every
+ * count of the client within INT_MAX.
+ */
+unsigned int msi_lease_client_room(struct msi_lease_client *client)
+{
+	u64 used = (u64)client->held + client->borrowed + client->pending;
+	u64 table = min_t(u64, client->table, INT_MAX);
+
+	lockdep_assert_held(&client->pool->lock);
+
+	return table > used ? table - used : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_room);
+
+/**
+ * msi_lease_client_entitled() - most vectors a client may have allocated
+ * @client: an attached client; the caller holds its pool's lock
+ *
+ * Its group, what it is allocating, and what it still has to release.
+ *
+ * Return: the count the PCI core may show for the client right now.
+ */
+unsigned int msi_lease_client_entitled(struct msi_lease_client *client)
+{
+	lockdep_assert_held(&client->pool->lock);
+
+	return client_group(client) + client->pending + client->releasing;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_entitled);
+
+/**
+ * msi_lease_client_set_table() - record a client's table size
+ * @client: the client
+ * @table: most vectors it can have allocated at once
+ */
+void msi_lease_client_set_table(struct msi_lease_client *client,
+				unsigned int table)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool) {
+		client->table = table;
+		return;
+	}
+	spin_lock(&pool->lock);
+	client->table = table;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_table);
 
 /**
  * msi_lease_client_held() - vectors a client uses: its group
@@ -363,6 +504,7 @@ static void client_snapshot(const struct msi_lease_client *client,
 	st->held = client->held;
 	st->lent = client->lent;
 	st->borrowed = client->borrowed;
+	st->kept = client->kept;
 	st->mode = client->mode;
 	st->leasing = client->ops;
 	st->attrs = client->attrs;
@@ -424,10 +566,12 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_stats);
  * @pool: the pool
  *
  * Recomputes every running total from the clients and their leases and
- * compares (DESIGN.md section 5): the pool's held equals the sum of the
- * clients' groups; what a client lent or borrowed equals the sum of its
- * leases; nobody lends more than it holds; every lease stays inside the
- * pool.  Cheap enough for tests to call after every operation.
+ * compares (Documentation/design/msi_lease.rst, "Invariants"): the pool's
+ * held equals the sum of the clients' groups; what a client lent or
+ * borrowed equals the sum of its booked leases; nobody lends more than
+ * it holds; a client with loans out or in has table room for all of
+ * them; every lease stays inside the pool.  Cheap enough for tests to
+ * call after every operation.
  *
  * Return: 0 if consistent, -EUCLEAN if not.  Silent: the caller decides
  * whether an inconsistency is a bug (WARN) or an expected test outcome.
@@ -445,21 +589,25 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 		if (client->pool != pool ||
 		    client->mode >= MSI_LEASE_NR_MODES ||
 		    (client->mode == MSI_LEASE_MODE_NONE && client->held) ||
-		    client->lent > client->held) {
+		    client->lent > client->held ||
+		    client->releasing > client->lent ||
+		    ((client->lent || client->borrowed) &&
+		     client->table != MSI_LEASE_UNLIMITED &&
+		     (u64)client->held + client->borrowed > client->table)) {
 			ret = -EUCLEAN;
 			break;
 		}
 		/* Every vector lent or borrowed is in exactly one lease. */
 		sum = 0;
 		list_for_each_entry(lease, &client->leases_out, out_node)
-			sum += lease->piece.count;
+			sum += lease->booked ? lease->piece.count : 0;
 		if (sum != client->lent) {
 			ret = -EUCLEAN;
 			break;
 		}
 		sum = 0;
 		list_for_each_entry(lease, &client->leases_in, in_node)
-			sum += lease->piece.count;
+			sum += lease->booked ? lease->piece.count : 0;
 		if (sum != client->borrowed) {
 			ret = -EUCLEAN;
 			break;

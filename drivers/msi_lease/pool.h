@@ -38,32 +38,47 @@ enum msi_lease_mode {
  * @MSI_LEASE_EVENT_GRANT: a lease was granted
  * @MSI_LEASE_EVENT_END: a lease ended; its vectors are back with the lender
  * @MSI_LEASE_EVENT_REVOKE: an administrator revoked a lease; it ends now
+ * @MSI_LEASE_EVENT_KEPT: the borrower still had vectors allocated after
+ *	its lease_end callback returned; they were charged to it as its own
  */
 enum msi_lease_event {
 	MSI_LEASE_EVENT_GRANT,
 	MSI_LEASE_EVENT_END,
 	MSI_LEASE_EVENT_REVOKE,
+	MSI_LEASE_EVENT_KEPT,
 };
 
 struct msi_lease_lease;
 struct msi_lease_pool;
 
 /**
- * struct msi_lease_pool_ops - the pool owner's view of lease events
- * @event: called in process context with no msi_lease spinlock held
- *	(the PCI glue sends uevents from it)
+ * struct msi_lease_pool_ops - what the pool's owner does for the broker
+ * @event: a lease changed state; called in process context with no
+ *	msi_lease spinlock held (the PCI glue sends uevents from it)
+ * @count: vectors @client really has allocated now, counted from the
+ *	platform (the PCI core), or a negative errno if unknown.  Called
+ *	in process context, only while @client is enlisted, right after one
+ *	of its callbacks returned: the broker checks what a lender released
+ *	and what a borrower unbound against it.  May be NULL (no checks).
  */
 struct msi_lease_pool_ops {
 	void (*event)(struct msi_lease_pool *pool,
 		      const struct msi_lease_lease *lease,
 		      enum msi_lease_event event);
+	int (*count)(struct msi_lease_pool *pool,
+		     struct msi_lease_client *client);
 };
 
 /**
  * struct msi_lease_pool - the vectors of one host bridge
- * @negotiate: serialises borrows, lease renewals and the joining and
- *	leaving of leasing clients on this pool.  Client callbacks are made
- *	under it (never under @lock).  Ranks above @lock.
+ * @negotiate: serialises borrows, renewals, recalls, revokes and the
+ *	joining and leaving of leasing clients on this pool, so no client
+ *	leaves while another operation may still call it.  Client callbacks
+ *	are made under it (never under @lock).  Ranks above @ending and
+ *	@lock.
+ * @ending: serialises the ends of this pool's leases, so a client never
+ *	sees two of its lease_end or reclaim callbacks at once; ends in
+ *	other pools run beside them.  Ranks above @lock.
  * @lock: protects every field below, the accounting fields of all
  *	attached clients and the state of the pool's leases.  Innermost lock
  *	of msi_lease: nothing else is taken, and no client callback is made,
@@ -84,6 +99,7 @@ struct msi_lease_pool_ops {
  */
 struct msi_lease_pool {
 	struct mutex negotiate;		/* outer; see kernel-doc above */
+	struct mutex ending;		/* see kernel-doc above */
 	spinlock_t lock;		/* innermost; see kernel-doc above */
 	unsigned int budget;
 	unsigned int held;
@@ -122,8 +138,20 @@ struct msi_lease_pool_conf {
  * @lent: of @held, vectors out on loan (or being handed over)
  * @borrowed: vectors on loan to the client
  * @pending: of &msi_lease_pool.pending, the part admitted to this client
- * @holding: non-zero while the client's lease_end callback runs or its
- *	driver reconfigures: vectors it frees then are not given back
+ * @releasing: of @lent, vectors booked for a borrow that the client has
+ *	not freed yet (its release callback has not returned): it may still
+ *	have them allocated, and may re-allocate as many meanwhile
+ * @changes: bumped by every settle that saw vectors allocated or freed;
+ *	a re-count begun before a change is stale and dropped
+ * @holding: non-zero while the client's lease_end or reclaim callback
+ *	runs or its driver reconfigures: vectors it frees then are not
+ *	given back
+ * @table: most vectors the client can have allocated at once (its MSI-X
+ *	table), %MSI_LEASE_UNLIMITED if unknown.  The broker never grants
+ *	a borrower more than fits beside everything it holds, lent
+ *	vectors included, so a lender's loans always fit when they come
+ *	home.  Set before the client is attached.
+ * @kept: vectors the client kept after a lease ended, charged to it
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -141,7 +169,11 @@ struct msi_lease_client {
 	unsigned int lent;
 	unsigned int borrowed;
 	unsigned int pending;
+	unsigned int releasing;
+	unsigned long changes;
 	unsigned int holding;
+	unsigned int table;
+	unsigned int kept;
 	u64 seq;
 	const struct msi_lease_client_ops *ops;
 	void *priv;
@@ -160,6 +192,11 @@ struct msi_lease_client {
  * @in_node: entry in the borrower's &msi_lease_client.leases_in
  * @out_node: entry in the lender's &msi_lease_client.leases_out
  * @active: still running; cleared (under the pool lock) by whoever ends it
+ * @booked: its vectors are counted in the lender's @lent and the
+ *	borrower's @borrowed.  A lease stays on the lists until its end has
+ *	run to the last callback, so a client leaving meanwhile finds it and
+ *	waits for it.
+ * @end_now: end at the next run of @end, whatever @piece.expires says
  * @ref: the pool's list holds one; anyone flushing @end holds another
  * @end: ends the lease at expiry; queued early to end it sooner
  */
@@ -172,6 +209,8 @@ struct msi_lease_lease {
 	struct list_head in_node;
 	struct list_head out_node;
 	bool active;
+	bool booked;
+	bool end_now;
 	struct kref ref;
 	struct delayed_work end;
 };
@@ -202,6 +241,7 @@ struct msi_lease_pool_stats {
  * @held: as &msi_lease_client.held
  * @lent: as &msi_lease_client.lent
  * @borrowed: as &msi_lease_client.borrowed
+ * @kept: as &msi_lease_client.kept
  * @mode: as &msi_lease_client.mode
  * @leasing: enlisted with callbacks: may lend and borrow
  * @attrs: its lending terms
@@ -210,6 +250,7 @@ struct msi_lease_client_state {
 	unsigned int held;
 	unsigned int lent;
 	unsigned int borrowed;
+	unsigned int kept;
 	enum msi_lease_mode mode;
 	bool leasing;
 	struct msi_lease_client_attrs attrs;
@@ -255,6 +296,10 @@ void msi_lease_pool_stats(struct msi_lease_pool *pool,
 int msi_lease_pool_check(struct msi_lease_pool *pool);
 const char *msi_lease_mode_name(enum msi_lease_mode mode);
 unsigned int msi_lease_client_lendable(struct msi_lease_client *client);
+unsigned int msi_lease_client_room(struct msi_lease_client *client);
+unsigned int msi_lease_client_entitled(struct msi_lease_client *client);
+void msi_lease_client_set_table(struct msi_lease_client *client,
+				unsigned int table);
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add);
 void msi_lease_client_state(struct msi_lease_client *client,
@@ -266,6 +311,10 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 void msi_lease_client_settle(struct msi_lease_client *client,
 			     enum msi_lease_mode mode, unsigned int before,
 			     unsigned int after, unsigned int reserved);
+unsigned long msi_lease_client_changes(struct msi_lease_client *client);
+void msi_lease_client_recount(struct msi_lease_client *client,
+			      enum msi_lease_mode mode, unsigned int n,
+			      unsigned long gen);
 
 /* select.c */
 int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
