@@ -131,6 +131,19 @@ struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev)
 	return NULL;
 }
 
+/*
+ * Most vectors @pdev can have at once: its MSI-X table, else its MSI
+ * multi-message capability.  (An SR-IOV VF's table may be resized while
+ * no driver is bound; it is read again when a driver joins.)
+ */
+static unsigned int fn_table(struct pci_dev *pdev)
+{
+	int n = pdev->msix_cap ? pci_msix_vec_count(pdev) :
+		pdev->msi_cap ? pci_msi_vec_count(pdev) : 0;
+
+	return n > 0 ? n : 0;
+}
+
 /* Start accounting @pdev; a no-op if it is accounted already. */
 static int fn_add(struct pci_dev *pdev)
 {
@@ -158,6 +171,7 @@ static int fn_add(struct pci_dev *pdev)
 	fn->bridge = bridge;
 	fn->pdev = pci_dev_get(pdev);
 	msi_lease_client_init(&fn->client);
+	fn->client.table = fn_table(pdev);
 
 	ret = msi_lease_sysfs_fn_add(fn);
 	if (ret) {
@@ -190,20 +204,32 @@ static void fn_unlink(struct msi_lease_fn *fn)
 	msi_lease_pool_detach(&fn->client);
 }
 
+/*
+ * The function is going away.  Its leases end first (its driver, if one
+ * is still bound, unbinds or reclaims as usual), so no lease outlives it
+ * and no timer later reaches a freed client.
+ */
 static void fn_remove(struct pci_dev *pdev)
 {
 	struct msi_lease_fn *fn;
+	bool unlinked;
+
+	fn = msi_lease_fn_get(pdev);
+	if (!fn)
+		return;
+	msi_lease_client_retire(&fn->client);
 
 	mutex_lock(&msi_lease_lock);
-	fn = fn_find(pdev);
-	if (fn)
+	unlinked = fn_find(pdev) == fn;
+	if (unlinked)
 		fn_unlink(fn);
 	mutex_unlock(&msi_lease_lock);
 
-	if (fn) {
+	if (unlinked) {
 		msi_lease_sysfs_fn_del(fn);
-		kobject_put(&fn->kobj);
+		kobject_put(&fn->kobj);	/* the list's */
 	}
+	kobject_put(&fn->kobj);
 }
 
 /**
@@ -245,12 +271,18 @@ unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode)
 static void fn_recount(struct msi_lease_fn *fn)
 {
 	enum msi_lease_mode mode;
+	unsigned long gen;
 	unsigned int n;
 
 	device_lock_assert(&fn->pdev->dev);
+	/*
+	 * The driver may allocate or free meanwhile (the device lock does
+	 * not keep its own work away): a count overtaken by that is dropped.
+	 * A detached client (device going away) keeps its last count.
+	 */
+	gen = msi_lease_client_changes(&fn->client);
 	n = msi_lease_fn_count(fn->pdev, &mode);
-	/* A detached client (device going away) keeps its last count. */
-	msi_lease_client_settle(&fn->client, mode, n, n, 0);
+	msi_lease_client_recount(&fn->client, mode, n, gen);
 }
 
 /**
@@ -390,6 +422,7 @@ static void bridge_lease_event(struct msi_lease_pool *pool,
 		[MSI_LEASE_EVENT_GRANT] = "grant",
 		[MSI_LEASE_EVENT_END] = "end",
 		[MSI_LEASE_EVENT_REVOKE] = "revoke",
+		[MSI_LEASE_EVENT_KEPT] = "kept",
 	};
 	struct msi_lease_bridge *bridge =
 		container_of(pool, struct msi_lease_bridge, pool);
@@ -413,8 +446,23 @@ static void bridge_lease_event(struct msi_lease_pool *pool,
 	kobject_uevent_env(&bridge->kobj, KOBJ_CHANGE, envp);
 }
 
+/*
+ * The broker calls this only while the client is enlisted: its driver is
+ * bound, so the MSI descriptors exist, and pci_irq_vector() takes their
+ * lock against a driver changing them meanwhile.
+ */
+static int bridge_count(struct msi_lease_pool *pool,
+			struct msi_lease_client *client)
+{
+	enum msi_lease_mode mode;
+
+	return msi_lease_fn_count(container_of(client, struct msi_lease_fn,
+					       client)->pdev, &mode);
+}
+
 static const struct msi_lease_pool_ops bridge_pool_ops = {
 	.event = bridge_lease_event,
+	.count = bridge_count,
 };
 
 static void pci_leave_action(void *data)
@@ -461,6 +509,7 @@ struct msi_lease_client *msi_lease_pci_join(struct pci_dev *pdev,
 	fn = msi_lease_fn_get(pdev);
 	if (!fn)
 		return ERR_PTR(-ENODEV);
+	msi_lease_client_set_table(&fn->client, fn_table(pdev));
 	ret = msi_lease_client_enlist(&fn->client, ops, attrs, priv);
 	if (ret) {
 		kobject_put(&fn->kobj);
@@ -534,6 +583,18 @@ static int msi_lease_pci_notify(struct notifier_block *nb,
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		fn_remove(pdev);
+		break;
+	case BUS_NOTIFY_UNBIND_DRIVER:
+		/*
+		 * Before remove(): the driver's leases end and it is asked for
+		 * nothing more while it tears down.  The device-managed leave
+		 * after remove() then finds nothing left to do.
+		 */
+		fn = msi_lease_fn_get(pdev);
+		if (fn) {
+			msi_lease_client_retire(&fn->client);
+			kobject_put(&fn->kobj);
+		}
 		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
