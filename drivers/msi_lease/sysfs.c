@@ -9,7 +9,7 @@
  *       device@
  *       functions/<domain:bus:dev.fn>/             one per PCI function
  *           cooperative priority floor max_lend terms      (root may write)
- *           borrowed driver irqs leasing lent mode msi_vectors_max
+ *           borrowed driver irqs kept leasing lent mode msi_vectors_max
  *           msix_table_size vectors device@
  *
  * Every read re-counts from the PCI core first (msi_lease_*_refresh()),
@@ -482,6 +482,15 @@ static ssize_t borrowed_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return lent_borrowed_show(kobj, buf, false);
 }
 
+static ssize_t kept_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct msi_lease_client_state st;
+
+	msi_lease_client_state(&to_fn(kobj)->client, &st);
+	return sysfs_emit(buf, "%u\n", st.kept);
+}
+
 static ssize_t leasing_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -607,6 +616,7 @@ static struct kobj_attribute fn_lent_attr = __ATTR(lent, 0444, fn_lent_show,
 						   NULL);
 static struct kobj_attribute fn_borrowed_attr = __ATTR_RO(borrowed);
 static struct kobj_attribute fn_leasing_attr = __ATTR_RO(leasing);
+static struct kobj_attribute fn_kept_attr = __ATTR_RO(kept);
 
 static struct kobj_attribute fn_vectors_attr = __ATTR_RO(vectors);
 static struct kobj_attribute fn_mode_attr = __ATTR_RO(mode);
@@ -632,6 +642,7 @@ static struct attribute *fn_attrs[] = {
 	&fn_lent_attr.attr,
 	&fn_borrowed_attr.attr,
 	&fn_leasing_attr.attr,
+	&fn_kept_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(fn);
