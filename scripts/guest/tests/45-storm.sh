@@ -82,6 +82,10 @@ if [ -n "$D" ]; then
 		"$(dmesg | grep -c 'ended$') lease ends in ${ML_STORM_S} s" \
 		>> "$ML_KTAP"
 	ml_check_all storm_after
+	# As the suites after this one expect: 5 vectors each, no budget.
 	echo unlimited > "$ML_SYS/bridges/$FIG/budget"
 	msilease set "$FIG" policy=closest negotiation=parallel >/dev/null
+	for f in $A $B $C $D; do
+		echo 5 > "$(ml_sdir "$f")/own"
+	done
 fi
