@@ -13,6 +13,7 @@
 #include <linux/sched/task.h>
 
 #include "compat.h"
+#include "helpers.h"
 #include "pool.h"
 
 MSI_LEASE_IMPORT_KUNIT_NS();
@@ -240,21 +241,33 @@ static void expect_consistent(struct kunit *test, struct world *w)
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
 }
 
-/* Wait until no lease is left in the pool, at most @ms. */
-static bool wait_no_leases(struct world *w, unsigned int ms)
+/**
+ * msi_lease_test_wait_no_leases() - wait until a pool has no lease left
+ * @pool: the pool
+ * @ms: at most this long
+ *
+ * Return: true if the pool's lease list emptied in time.
+ */
+bool msi_lease_test_wait_no_leases(struct msi_lease_pool *pool,
+				   unsigned int ms)
 {
 	unsigned long until = jiffies + msecs_to_jiffies(ms);
 	bool empty;
 
 	do {
-		spin_lock(&w->pool.lock);
-		empty = list_empty(&w->pool.leases);
-		spin_unlock(&w->pool.lock);
+		spin_lock(&pool->lock);
+		empty = list_empty(&pool->leases);
+		spin_unlock(&pool->lock);
 		if (empty)
 			return true;
-		usleep_range(10000, 20000);
+		usleep_range(5000, 10000);
 	} while (time_before(jiffies, until));
 	return false;
+}
+
+static bool wait_no_leases(struct world *w, unsigned int ms)
+{
+	return msi_lease_test_wait_no_leases(&w->pool, ms);
 }
 
 /* FIG. 4's bridge: A, B and D hold 5 vectors, C 3, none free (18). */

@@ -14,6 +14,7 @@
 #include <linux/prandom.h>
 
 #include "compat.h"
+#include "helpers.h"
 #include "pool.h"
 
 MSI_LEASE_IMPORT_KUNIT_NS();
@@ -331,22 +332,6 @@ static struct msi_lease_lease *lease_by_id(struct fworld *w, u64 id)
 	return NULL;
 }
 
-static bool fworld_settled(struct fworld *w, unsigned int ms)
-{
-	unsigned long until = jiffies + msecs_to_jiffies(ms);
-	bool empty;
-
-	do {
-		spin_lock(&w->pool.lock);
-		empty = list_empty(&w->pool.leases);
-		spin_unlock(&w->pool.lock);
-		if (empty)
-			return true;
-		usleep_range(5000, 10000);
-	} while (time_before(jiffies, until));
-	return false;
-}
-
 /*
  * With every lease over, each device has exactly its own vectors again,
  * the broker agrees with every device, and nothing failed to come home.
@@ -356,7 +341,7 @@ static void expect_whole(struct kunit *test, struct fworld *w,
 {
 	unsigned int i;
 
-	KUNIT_ASSERT_TRUE(test, fworld_settled(w, 5000));
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 5000));
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
 	for (i = 0; i < w->nr_devs; i++) {
 		struct fdev *d = w->devs[i];
@@ -475,7 +460,7 @@ static void unlimited_growth_is_booked(struct kunit *test)
 	c->own += 3;
 	mutex_unlock(&c->lock);
 	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
-	KUNIT_ASSERT_TRUE(test, fworld_settled(w, 2000));
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 2000));
 	KUNIT_EXPECT_EQ(test, c->real, 5);
 	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), 5);
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
