@@ -95,17 +95,22 @@ static const char *choice(char *s)
 	return a;
 }
 
+/* The entries of @dir but "." ones, sorted; none if it cannot be read. */
 static int names(const char *dir, struct dirent ***list)
 {
 	int n = scandir(dir, list, NULL, alphasort), i, k = 0;
 
+	if (n < 0) {
+		*list = NULL;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		if ((*list)[i]->d_name[0] == '.')
 			free((*list)[i]);
 		else
 			(*list)[k++] = (*list)[i];
 	}
-	return n < 0 ? -1 : k;
+	return k;
 }
 
 static void free_names(struct dirent **list, int n)
@@ -128,10 +133,28 @@ static int loaded(void)
 	return 1;
 }
 
-/* A JSON string value: the files hold names and numbers, no quotes. */
+/* @val as a JSON string: quoted, with quotes and control bytes escaped. */
+static void jquote(const char *val)
+{
+	const unsigned char *p;
+
+	putchar('"');
+	for (p = (const unsigned char *)val; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
 static void jstr(const char *key, const char *val, int last)
 {
-	printf("\"%s\": \"%s\"%s", key, val, last ? "" : ", ");
+	printf("\"%s\": ", key);
+	jquote(val);
+	printf("%s", last ? "" : ", ");
 }
 
 static void jnum(const char *key, const char *val, int last)
@@ -266,16 +289,19 @@ static int cmd_leases(const char *only)
 			if (sscanf(line, "%31s %63s %63s %u %lld", id, lender,
 				   borrower, &count, &left) != 5)
 				continue;
-			if (json)
-				printf("%s{\"id\": %s, \"bridge\": \"%s\", "
-				       "\"lender\": \"%s\", \"borrower\": \"%s\", "
-				       "\"vectors\": %u, \"left_ms\": %lld}",
-				       first ? "" : ", ", id, b[i]->d_name,
-				       lender, borrower, count, left);
-			else
+			if (json) {
+				printf("%s{", first ? "" : ", ");
+				jnum("id", id, 0);
+				jstr("bridge", b[i]->d_name, 0);
+				jstr("lender", lender, 0);
+				jstr("borrower", borrower, 0);
+				printf("\"vectors\": %u, \"left_ms\": %lld}",
+				       count, left);
+			} else {
 				printf("%-8s %-11s %-13s %-13s %7u %9lld\n", id,
 				       b[i]->d_name, lender, borrower, count,
 				       left);
+			}
 			first = 0;
 		}
 	}
@@ -289,15 +315,22 @@ static int cmd_leases(const char *only)
 	return EX_OK;
 }
 
-/* Write @val to a file; on refusal say why, as the kernel put it. */
-static int writef(const char *val, const char *what, const char *fmt,
-		  const char *a, const char *b)
+/*
+ * Write @val to root/@dir/@file; on refusal say why, as the kernel put
+ * it.  The path is built from data, never used as a format.
+ */
+static int writef(const char *val, const char *what, const char *dir,
+		  const char *file)
 {
-	char path[4096];
+	char path[8192];
 	ssize_t n;
 	int fd, err;
 
-	snprintf(path, sizeof(path), fmt, root, a, b);
+	if (snprintf(path, sizeof(path), "%s/%s/%s", root, dir, file) >=
+	    (int)sizeof(path)) {
+		fprintf(stderr, "msilease: %s: name too long\n", what);
+		return EX_USAGE;
+	}
 	fd = open(path, O_WRONLY);
 	if (fd < 0) {
 		err = errno;
@@ -358,7 +391,7 @@ static int cmd_watch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	char line[1024];
+	char line[1024], dir[4096];
 	const char *cmd;
 	int i;
 
@@ -399,8 +432,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "set") && argc >= 2) {
 		if (pairs(argc - 1, argv + 1, line, sizeof(line)))
 			return EX_USAGE;
-		return writef(line, argv[0], "%s/bridges/%s/%s", argv[0],
-			      "settings");
+		snprintf(dir, sizeof(dir), "bridges/%s", argv[0]);
+		return writef(line, argv[0], dir, "settings");
 	}
 	if (!strcmp(cmd, "terms") && argc >= 2) {
 		char bridge[256] = "", path[4096];
@@ -423,9 +456,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "msilease: no function %s\n", argv[0]);
 			return EX_MISSING;
 		}
-		snprintf(path, sizeof(path), "%%s/bridges/%s/functions/%%s/%%s",
-			 bridge);
-		return writef(line, argv[0], path, argv[0], "terms");
+		snprintf(dir, sizeof(dir), "bridges/%s/functions/%s", bridge,
+			 argv[0]);
+		return writef(line, argv[0], dir, "terms");
 	}
 	if (!strcmp(cmd, "revoke") && argc == 2) {
 		char *end;
@@ -436,8 +469,8 @@ int main(int argc, char **argv)
 				argv[1]);
 			return EX_USAGE;
 		}
-		return writef(argv[1], argv[0], "%s/bridges/%s/%s", argv[0],
-			      "revoke");
+		snprintf(dir, sizeof(dir), "bridges/%s", argv[0]);
+		return writef(argv[1], argv[0], dir, "revoke");
 	}
 	usage(stderr);
 	return EX_USAGE;
