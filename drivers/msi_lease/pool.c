@@ -262,22 +262,6 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_admit);
 
-/* Lock @client's pool; NULL (nothing locked) for a detached client. */
-static struct msi_lease_pool *client_lock(struct msi_lease_client *client)
-{
-	struct msi_lease_pool *pool = READ_ONCE(client->pool);
-
-	if (!pool)
-		return NULL;
-	spin_lock(&pool->lock);
-	if (client->pool != pool) {
-		/* Detached meanwhile: a detached client keeps its count. */
-		spin_unlock(&pool->lock);
-		return NULL;
-	}
-	return pool;
-}
-
 static void client_settle(struct msi_lease_client *client,
 			  enum msi_lease_mode mode, unsigned int before,
 			  unsigned int after, unsigned int reserved)
@@ -336,13 +320,17 @@ void msi_lease_client_settle(struct msi_lease_client *client,
 			     enum msi_lease_mode mode, unsigned int before,
 			     unsigned int after, unsigned int reserved)
 {
-	struct msi_lease_pool *pool = client_lock(client);
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
 
 	if (!pool)
 		return;
-	if (before != after || reserved)
-		client->changes++;
-	client_settle(client, mode, before, after, reserved);
+	spin_lock(&pool->lock);
+	/* A client detached meanwhile keeps its last count. */
+	if (client->pool == pool) {
+		if (before != after || reserved)
+			client->changes++;
+		client_settle(client, mode, before, after, reserved);
+	}
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_settle);
@@ -355,11 +343,12 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_settle);
  */
 unsigned long msi_lease_client_changes(struct msi_lease_client *client)
 {
-	struct msi_lease_pool *pool = client_lock(client);
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
 	unsigned long gen;
 
 	if (!pool)
 		return 0;
+	spin_lock(&pool->lock);
 	gen = client->changes;
 	spin_unlock(&pool->lock);
 	return gen;
@@ -382,11 +371,12 @@ void msi_lease_client_recount(struct msi_lease_client *client,
 			      enum msi_lease_mode mode, unsigned int n,
 			      unsigned long gen)
 {
-	struct msi_lease_pool *pool = client_lock(client);
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
 
 	if (!pool)
 		return;
-	if (client->changes == gen)
+	spin_lock(&pool->lock);
+	if (client->pool == pool && client->changes == gen)
 		client_settle(client, mode, n, n, 0);
 	spin_unlock(&pool->lock);
 }
