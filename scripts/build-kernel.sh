@@ -53,7 +53,8 @@ if [ ! -e "$out/.done" ]; then
 fi
 
 krel=$(cat "$out/include/config/kernel.release")
-cat > "$ML_CACHE/kernels/$lane.env" <<ENV
+# Replaced in one step: lanes sharing kernels/ never see it half written.
+cat > "$ML_CACHE/kernels/$lane.env.$$" <<ENV
 ML_KREL=$krel
 ML_KVER=$ML_KVER
 ML_KPKGS="$ML_KPKGS config=$hash"
@@ -62,3 +63,4 @@ ML_KDIR=$out
 ML_VMLINUZ=$out/arch/x86/boot/bzImage
 ML_MODDIR=
 ENV
+mv "$ML_CACHE/kernels/$lane.env.$$" "$ML_CACHE/kernels/$lane.env"

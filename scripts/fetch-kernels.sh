@@ -79,6 +79,14 @@ relocate_headers()
 	done
 }
 
+# write_env LANE < TEXT: the lane's env file, replaced in one step: lanes
+# that share kernels/ (a second cache with it symlinked) never see it
+# missing or half written.
+write_env()
+{
+	cat > "$KERN/$1.env.$$" && mv "$KERN/$1.env.$$" "$KERN/$1.env"
+}
+
 # fetch_stock LANE PREFIX: a Debian kernel image and its headers.
 fetch_stock()
 {
@@ -96,7 +104,7 @@ fetch_stock()
 		relocate_headers "$dir"
 	fi
 	p=${pkgs%% *}
-	cat > "$KERN/$lane.env" <<ENV
+	write_env "$lane" <<ENV
 ML_KREL=$krel
 ML_KVER=${p#*=}
 ML_KPKGS="$pkgs"
@@ -127,7 +135,7 @@ fetch_source()
 		rm -rf "$dir.deb"
 		mv "$dir.tmp" "$dir"
 	fi
-	cat > "$KERN/$lane.env" <<ENV
+	write_env "$lane" <<ENV
 ML_KVER=$ver
 ML_KPKGS="$pkg"
 ML_SRC=$dir
@@ -139,8 +147,6 @@ ENV
 status=0
 lanes=${*:-stock-6.1 stock-6.12 src-6.12 src-newest}
 for lane in $lanes; do
-	# No stale answer: a lane that fails today has no env file.
-	rm -f "$KERN/$lane.env"
 	case $lane in
 	stock-6.1)	(fetch_stock "$lane" 6.1.) ;;
 	stock-6.12)	(fetch_stock "$lane" 6.12.) ;;
@@ -148,6 +154,11 @@ for lane in $lanes; do
 	src-newest)	(fetch_source "$lane" \
 				"$(apt_versions linux-source | head -n 1 | cut -d. -f1-2).") ;;
 	*)		ml_log "fetch: unknown lane $lane"; false ;;
-	esac || { ml_log "fetch: $lane: FAILED (see above)"; status=1; }
+	esac || {
+		# No stale answer: a lane that fails today has no env file.
+		rm -f "$KERN/$lane.env"
+		ml_log "fetch: $lane: FAILED (see above)"
+		status=1
+	}
 done
 exit $status
