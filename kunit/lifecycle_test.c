@@ -544,6 +544,8 @@ static void huge_durations_do_not_wrap(struct kunit *test)
 	struct fworld *w = new_fworld(test);
 	struct fdev *a = new_fdev(w, 8, 4);
 	struct fdev *c = new_fdev(w, 8, 2);
+	struct msi_lease_request req = { .count = 1, .duration_ns = DAY };
+	struct msi_lease_grant grant;
 	struct msi_lease_lease *lease;
 	u64 id;
 
@@ -571,6 +573,12 @@ static void huge_durations_do_not_wrap(struct kunit *test)
 	kref_put(&lease->ref, lease_not_last);
 	KUNIT_EXPECT_EQ(test, msi_lease_return(&c->c, id), 0);
 	KUNIT_EXPECT_EQ(test, a->real, 4);
+
+	/* The longest deadline is no deadline in the past: A is asked. */
+	req.deadline_ns = U64_MAX;
+	KUNIT_EXPECT_EQ(test, msi_lease_borrow(&c->c, &req, &grant), 0);
+	KUNIT_EXPECT_EQ(test, grant.count, 1);
+	msi_lease_grant_free(&grant);
 }
 
 struct retire_args {
@@ -608,6 +616,8 @@ static void leaving_lender_waits_for_reclaim(struct kunit *test)
 	msleep(100);
 	init_completion(&r.done);
 	t = kthread_run(retire_thread, &r, "msi_lease_retire");
+	if (IS_ERR(t))
+		complete(&go);	/* the lease end waits on this stack */
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&r.done,
 							  msecs_to_jiffies(200)),
@@ -661,6 +671,8 @@ static void revoke_holds_off_leaving_borrower(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	msleep(50);
 	t = kthread_run(retire_thread, &rt, "msi_lease_retire");
+	if (IS_ERR(t))
+		complete(&go);	/* the revoke waits on this stack */
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&rt.done,
 							  msecs_to_jiffies(200)),
@@ -716,6 +728,36 @@ static void borrow_checks_ops_under_mutex(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b.ret, -EINVAL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&w->pool.leases));
 	c->c.ops = ops;
+}
+
+/*
+ * A borrower hangs in lease_end on one bridge: leases on another bridge
+ * still end on time.
+ */
+static void stuck_pool_does_not_stop_others(struct kunit *test)
+{
+	struct fworld *w1 = new_fworld(test), *w2 = new_fworld(test);
+	struct fdev *c1 = new_fdev(w1, 8, 2);
+	struct fdev *c2 = new_fdev(w2, 8, 2);
+	DECLARE_COMPLETION_ONSTACK(go);
+	bool ended;
+	int ret;
+
+	new_fdev(w1, 8, 4);
+	new_fdev(w2, 8, 4);
+	budget_is_use(w1);
+	budget_is_use(w2);
+	c1->block_end = &go;
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c1, 1, 10 * MS, false), 0);
+	msleep(50);		/* c1's lease end now hangs */
+	/* No assertion until c1 is let go: it waits on this stack. */
+	ret = fdev_borrow(c2, 1, 10 * MS, false);
+	ended = msi_lease_test_wait_no_leases(&w2->pool, 2000);
+	complete(&go);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, ended);
+	KUNIT_EXPECT_TRUE(test, msi_lease_test_wait_no_leases(&w1->pool, 2000));
+	c1->block_end = NULL;
 }
 
 /* The storm: borrowers, revokes, recounts and knob flips, all at once. */
@@ -851,6 +893,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(leaving_lender_waits_for_reclaim),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
+	KUNIT_CASE(stuck_pool_does_not_stop_others),
 	KUNIT_CASE_SLOW(storm_loses_nothing),
 	{}
 };

@@ -61,6 +61,10 @@ static unsigned int own_vectors = 2;
 module_param(own_vectors, uint, 0444);
 MODULE_PARM_DESC(own_vectors, "MSI-X vectors each device allocates at probe (default 2)");
 
+static bool leave_in_remove = true;
+module_param(leave_in_remove, bool, 0644);
+MODULE_PARM_DESC(leave_in_remove, "Call msi_lease_pci_leave() in remove() (default); N leaves it to msi_lease, which ends a driver's leases when it starts to unbind");
+
 struct sample_vec {
 	int irq;		/* 0: slot unused */
 	u64 lease;		/* 0: own vector */
@@ -646,8 +650,13 @@ static void sample_remove(struct pci_dev *pdev)
 	struct sample_dev *sdev = pci_get_drvdata(pdev);
 	unsigned int i;
 
-	/* Leases end first: borrowed vectors go back, lent ones come home. */
-	msi_lease_pci_leave(pdev, sdev->client);
+	/*
+	 * Leases end first: borrowed vectors go back, lent ones come home.
+	 * msi_lease has done so already as the driver began to unbind; the
+	 * explicit call is what a driver that leaves while bound would do.
+	 */
+	if (leave_in_remove)
+		msi_lease_pci_leave(pdev, sdev->client);
 	mutex_lock(&sdev->lock);
 	for (i = 0; i < sdev->table; i++)
 		if (sdev->vecs[i].irq)

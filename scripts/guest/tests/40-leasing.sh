@@ -136,6 +136,29 @@ if [ -n "$D" ]; then
 	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/bind
 	ml_is borrower_rebind_clamped "$(ml_groups)" "5 5 3 5"
 	ml_check_all borrower_rebound
+
+	# The same with a driver that does not leave in remove(): msi_lease
+	# ends its leases as it starts to unbind, before remove() frees its
+	# vectors, so nothing is reclaimed on or unbound from a dead driver.
+	echo N > /sys/module/msi_lease_sample/parameters/leave_in_remove
+	dmesg -c > /dev/null
+	echo ask > "$(ml_sdir "$A")/offer"
+	ml_check devres_lender_borrow ml_borrow "$C" 2 60000
+	echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/unbind
+	ml_is devres_lender_unbind_groups "$(ml_groups)" "0 5 3 5"
+	ml_is devres_lender_unbind_no_leases "$(ml_lease_ids)" ""
+	ml_check_all devres_lender_unbound
+	echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/bind
+	echo ask > "$(ml_sdir "$A")/offer"
+	ml_check devres_borrower_borrow ml_borrow "$C" 2 60000
+	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/unbind
+	ml_is devres_borrower_unbind_groups "$(ml_groups)" "5 5 0 5"
+	ml_check_all devres_borrower_unbound
+	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/bind
+	ml_is devres_rebind_groups "$(ml_groups)" "5 5 3 5"
+	ml_is devres_no_failed_bind_or_reclaim \
+		"$(dmesg | grep -c -e 'cannot bind' -e 'cannot take back')" 0
+	echo Y > /sys/module/msi_lease_sample/parameters/leave_in_remove
 fi
 
 kill $ueventd 2>/dev/null
