@@ -115,49 +115,40 @@ if [ -n "$D" ]; then
 	ml_check_all revoked
 
 	# The lender's driver unbinds mid-lease: the lease ends first, the
-	# borrower unbinds the vectors, nothing is lost.
-	ml_check lender_unbind_borrow ml_borrow "$C" 2 60000
-	echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/unbind
-	ml_is lender_unbind_groups "$(ml_groups)" "0 5 3 5"
-	ml_is lender_unbind_no_leases "$(ml_lease_ids)" ""
-	ml_check_all lender_unbound
-	# Back with what the budget allows: 5.
-	echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/bind
-	ml_is lender_rebind_groups "$(ml_groups)" "5 5 3 5"
+	# borrower unbinds the vectors, nothing is lost; back, it has what
+	# the budget allows (5).  Then the borrower's driver unbinds
+	# mid-lease: the lender gets its vectors back; the borrower comes
+	# back clamped to what is free.  Test names start with $1.
+	ml_unbind_mid_lease()
+	{
+		dmesg -c > /dev/null
+		echo ask > "$(ml_sdir "$A")/offer"
+		ml_check "${1}lender_unbind_borrow" ml_borrow "$C" 2 60000
+		echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/unbind
+		ml_is "${1}lender_unbind_groups" "$(ml_groups)" "0 5 3 5"
+		ml_is "${1}lender_unbind_no_leases" "$(ml_lease_ids)" ""
+		ml_check_all "${1}lender_unbound"
+		echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/bind
+		ml_is "${1}lender_rebind_groups" "$(ml_groups)" "5 5 3 5"
 
-	# The borrower's driver unbinds mid-lease: the lender gets its
-	# vectors back; the borrower comes back clamped to what is free.
-	echo ask > "$(ml_sdir "$A")/offer"
-	ml_check borrower_unbind_borrow ml_borrow "$C" 2 60000
-	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/unbind
-	ml_is borrower_unbind_groups "$(ml_groups)" "5 5 0 5"
-	ml_is borrower_unbind_no_leases "$(ml_lease_ids)" ""
-	ml_check_all borrower_unbound
-	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/bind
-	ml_is borrower_rebind_clamped "$(ml_groups)" "5 5 3 5"
-	ml_check_all borrower_rebound
-
+		echo ask > "$(ml_sdir "$A")/offer"
+		ml_check "${1}borrower_unbind_borrow" ml_borrow "$C" 2 60000
+		echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/unbind
+		ml_is "${1}borrower_unbind_groups" "$(ml_groups)" "5 5 0 5"
+		ml_is "${1}borrower_unbind_no_leases" "$(ml_lease_ids)" ""
+		ml_check_all "${1}borrower_unbound"
+		echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/bind
+		ml_is "${1}borrower_rebind_clamped" "$(ml_groups)" "5 5 3 5"
+		ml_check_all "${1}borrower_rebound"
+		ml_is "${1}no_failed_bind_or_reclaim" \
+			"$(dmesg | grep -c -e 'cannot bind' -e 'cannot take back')" 0
+	}
+	ml_unbind_mid_lease ""
 	# The same with a driver that does not leave in remove(): msi_lease
 	# ends its leases as it starts to unbind, before remove() frees its
 	# vectors, so nothing is reclaimed on or unbound from a dead driver.
 	echo N > /sys/module/msi_lease_sample/parameters/leave_in_remove
-	dmesg -c > /dev/null
-	echo ask > "$(ml_sdir "$A")/offer"
-	ml_check devres_lender_borrow ml_borrow "$C" 2 60000
-	echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/unbind
-	ml_is devres_lender_unbind_groups "$(ml_groups)" "0 5 3 5"
-	ml_is devres_lender_unbind_no_leases "$(ml_lease_ids)" ""
-	ml_check_all devres_lender_unbound
-	echo "$A" > /sys/bus/pci/drivers/msi_lease_sample/bind
-	echo ask > "$(ml_sdir "$A")/offer"
-	ml_check devres_borrower_borrow ml_borrow "$C" 2 60000
-	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/unbind
-	ml_is devres_borrower_unbind_groups "$(ml_groups)" "5 5 0 5"
-	ml_check_all devres_borrower_unbound
-	echo "$C" > /sys/bus/pci/drivers/msi_lease_sample/bind
-	ml_is devres_rebind_groups "$(ml_groups)" "5 5 3 5"
-	ml_is devres_no_failed_bind_or_reclaim \
-		"$(dmesg | grep -c -e 'cannot bind' -e 'cannot take back')" 0
+	ml_unbind_mid_lease devres_
 	echo Y > /sys/module/msi_lease_sample/parameters/leave_in_remove
 fi
 
