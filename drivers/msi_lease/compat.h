@@ -64,6 +64,14 @@
 #ifndef KUNIT_CASE_SLOW
 #define KUNIT_CASE_SLOW(test_name) KUNIT_CASE(test_name)
 #endif
+#ifdef KUNIT_CASE_PARAM_ATTR
+#define MSI_LEASE_KUNIT_CASE_PARAM_SLOW(test_name, gen_params) \
+	KUNIT_CASE_PARAM_ATTR(test_name, gen_params, \
+			      { .speed = KUNIT_SPEED_SLOW })
+#else
+#define MSI_LEASE_KUNIT_CASE_PARAM_SLOW(test_name, gen_params) \
+	KUNIT_CASE_PARAM(test_name, gen_params)
+#endif
 #endif
 
 #endif /* _MSI_LEASE_COMPAT_H */

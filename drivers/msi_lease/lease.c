@@ -167,7 +167,20 @@ static void lender_reclaim(struct msi_lease_pool *pool,
 			   struct msi_lease_client *lender, unsigned int count)
 {
 	lender->ops->reclaim(lender, count);
-	msi_lease_client_hold(lender, false);
+	spin_lock(&pool->lock);
+	lender->returning -= count;
+	lender->holding--;
+	spin_unlock(&pool->lock);
+}
+
+/* @count vectors of @lender's are unbooked: hold it until they are back. */
+static void lender_hold(struct msi_lease_pool *pool,
+			struct msi_lease_client *lender, unsigned int count)
+{
+	lockdep_assert_held(&pool->lock);
+
+	lender->holding++;
+	lender->returning += count;
 }
 
 static void lease_end_work(struct work_struct *work)
@@ -216,7 +229,7 @@ static void lease_end_work(struct work_struct *work)
 	book(pool, lease, false);
 	kept = client_charge_kept(pool, borrower, real);
 	if (lender)
-		lender->holding++;
+		lender_hold(pool, lender, lease->piece.count);
 	spin_unlock(&pool->lock);
 
 	if (kept) {
@@ -617,7 +630,7 @@ static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
 
 		book(pool, b->leases[i], false);
 		if (lender && i < failed)
-			lender->holding++;
+			lender_hold(pool, lender, b->leases[i]->piece.count);
 		if (lender && i > failed)
 			lender->releasing -= b->leases[i]->piece.count;
 	}

@@ -391,17 +391,19 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_recount);
  */
 unsigned int msi_lease_client_lendable(struct msi_lease_client *client)
 {
-	unsigned int group = client_group(client), room;
+	unsigned int group = client_group(client), room, own;
 
 	lockdep_assert_held(&client->pool->lock);
 
+	/* What it has allocated of its own: not what is still coming home. */
+	own = client->held - client->lent;
+	own = own > client->returning ? own - client->returning : 0;
 	if (!client->ops || !client->attrs.cooperative ||
-	    group <= client->attrs.floor || client->held <= client->lent)
+	    group <= client->attrs.floor || !own)
 		return 0;
 	room = client->attrs.max_lend > client->lent ?
 	       client->attrs.max_lend - client->lent : 0;
-	return min3(room, group - client->attrs.floor,
-		    client->held - client->lent);
+	return min3(room, group - client->attrs.floor, own);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_lendable);
 
@@ -581,6 +583,7 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 		    (client->mode == MSI_LEASE_MODE_NONE && client->held) ||
 		    client->lent > client->held ||
 		    client->releasing > client->lent ||
+		    client->returning > client->held - client->lent ||
 		    ((client->lent || client->borrowed) &&
 		     client->table != MSI_LEASE_UNLIMITED &&
 		     (u64)client->held + client->borrowed > client->table)) {

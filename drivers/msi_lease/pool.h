@@ -141,6 +141,9 @@ struct msi_lease_pool_conf {
  * @releasing: of @lent, vectors booked for a borrow that the client has
  *	not freed yet (its release callback has not returned): it may still
  *	have them allocated, and may re-allocate as many meanwhile
+ * @returning: vectors whose loan ended and that the client is taking
+ *	back (its reclaim callback has not returned): its own, but not
+ *	allocated yet, so not lendable
  * @changes: bumped by every settle that saw vectors allocated or freed;
  *	a re-count begun before a change is stale and dropped
  * @holding: non-zero while the client's lease_end or reclaim callback
@@ -170,6 +173,7 @@ struct msi_lease_client {
 	unsigned int borrowed;
 	unsigned int pending;
 	unsigned int releasing;
+	unsigned int returning;
 	unsigned long changes;
 	unsigned int holding;
 	unsigned int table;

@@ -517,7 +517,16 @@ static int sample_lend_resize(struct msi_lease_client *lender, int delta)
 
 static int sample_release(struct msi_lease_client *lender, unsigned int count)
 {
-	return sample_lend_resize(lender, -(int)count);
+	struct sample_dev *sdev = to_sdev(lender);
+	unsigned int own;
+	int ret;
+
+	/* Never "release" by growing: refuse what it does not have. */
+	mutex_lock(&sdev->lock);
+	own = count_vecs(sdev, 0);
+	ret = count > own ? -EBUSY : vecs_resize(sdev, 0, own - count);
+	mutex_unlock(&sdev->lock);
+	return ret;
 }
 
 static void sample_reclaim(struct msi_lease_client *lender, unsigned int count)
