@@ -18,7 +18,7 @@ topo=${2:-default}
 suites=${3:-all}
 
 case $lane in
-debug)		"$ML_TOP/scripts/build-kernel.sh" debug; tmo=1500 ;;
+debug)		"$ML_TOP/scripts/build-kernel.sh" debug; tmo=2400 ;;
 newest)		"$ML_TOP/scripts/build-kernel.sh" newest; tmo=600 ;;
 stock-*)	"$ML_TOP/scripts/fetch-kernels.sh" "$lane"; tmo=600 ;;
 *)		ml_die "unknown lane $lane" ;;
