@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fake devices for the msi_lease KUnit suites: see fdev.h.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "fdev.h"
+#include "helpers.h"
+
+/* Allocate @n vectors as pci_msix_alloc_irq_at() under the hook would. */
+int fdev_alloc(struct fdev *d, unsigned int n)
+{
+	unsigned int reserved, before = d->real;
+	int got;
+
+	lockdep_assert_held(&d->lock);
+	if (d->real + n > d->table)
+		return -EBUSY;	/* no free table entry */
+	got = msi_lease_client_admit(&d->c, d->real, n, n, &reserved);
+	if (got < 0)
+		return got;
+	WRITE_ONCE(d->real, d->real + n);
+	msi_lease_client_settle(&d->c, MSI_LEASE_MODE_MSIX, before, d->real,
+				reserved);
+	return 0;
+}
+
+void fdev_free(struct fdev *d, unsigned int n)
+{
+	unsigned int before = d->real;
+
+	lockdep_assert_held(&d->lock);
+	n = min(n, d->real);
+	WRITE_ONCE(d->real, d->real - n);
+	msi_lease_client_settle(&d->c, MSI_LEASE_MODE_MSIX, before, d->real, 0);
+}
+
+/* A sysfs reader's re-count, as pci.c does it. */
+void fdev_recount(struct fdev *d)
+{
+	unsigned long gen = msi_lease_client_changes(&d->c);
+	unsigned int n = READ_ONCE(d->real);
+
+	/* A reader may be overtaken here, as a sysfs reader can be. */
+	if (get_random_u32_below(4) == 0)
+		usleep_range(50, 100);
+	msi_lease_client_recount(&d->c, n ? MSI_LEASE_MODE_MSIX :
+				 MSI_LEASE_MODE_NONE, n, gen);
+}
+
+struct fbound *fdev_bound(struct fdev *d, u64 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_BOUND; i++)
+		if (d->bound[i].id == id)
+			return &d->bound[i];
+	return NULL;
+}
+
+static int f_offer(struct msi_lease_client *lender,
+		   const struct msi_lease_ask *ask, struct msi_lease_offer *offer)
+{
+	offer->nr_tiers = 1;
+	offer->tiers[0].count = ask->count;
+	offer->tiers[0].duration_ns = ask->duration_ns;
+	return 0;
+}
+
+static int f_release(struct msi_lease_client *lender, unsigned int count)
+{
+	struct fdev *d = to_fdev(lender);
+
+	if (d->release_ret)
+		return d->release_ret;
+	if (d->lie_on_release)
+		return 0;
+	mutex_lock(&d->lock);
+	if (count > d->own) {
+		d->release_short++;
+		mutex_unlock(&d->lock);
+		return -EBUSY;
+	}
+	d->own -= count;
+	fdev_free(d, count);
+	mutex_unlock(&d->lock);
+	return 0;
+}
+
+static void f_reclaim(struct msi_lease_client *lender, unsigned int count)
+{
+	struct fdev *d = to_fdev(lender);
+
+	if (d->block_reclaim)
+		wait_for_completion(d->block_reclaim);
+	mutex_lock(&d->lock);
+	if (fdev_alloc(d, count)) {
+		d->reclaim_failed += count;
+	} else {
+		d->own += count;
+		d->reclaimed += count;
+	}
+	mutex_unlock(&d->lock);
+}
+
+static void f_lease_end(struct msi_lease_client *borrower,
+			const struct msi_lease_piece *piece)
+{
+	struct fdev *d = to_fdev(borrower);
+	struct fbound *b;
+
+	if (d->block_end)
+		wait_for_completion(d->block_end);
+	mutex_lock(&d->lock);
+	b = fdev_bound(d, piece->id);
+	if (b && !d->keep_on_end) {
+		fdev_free(d, b->count);
+		b->id = 0;
+	}
+	d->ended++;
+	mutex_unlock(&d->lock);
+}
+
+static bool f_renew(struct msi_lease_client *lender,
+		    const struct msi_lease_piece *piece, u64 extra_ns)
+{
+	return true;
+}
+
+static void f_recalled(struct msi_lease_client *borrower,
+		       const struct msi_lease_piece *piece, u64 grace_ns)
+{
+	struct fdev *d = to_fdev(borrower);
+
+	if (d->block_recalled)
+		wait_for_completion(d->block_recalled);
+}
+
+const struct msi_lease_client_ops fdev_ops = {
+	.offer = f_offer,
+	.release = f_release,
+	.reclaim = f_reclaim,
+	.lease_end = f_lease_end,
+	.renew = f_renew,
+	.recalled = f_recalled,
+};
+
+static int fworld_count(struct msi_lease_pool *pool,
+			struct msi_lease_client *client)
+{
+	return READ_ONCE(to_fdev(client)->real);
+}
+
+static void fworld_event(struct msi_lease_pool *pool,
+			 const struct msi_lease_lease *lease,
+			 enum msi_lease_event event)
+{
+	if (event == MSI_LEASE_EVENT_KEPT)
+		atomic_inc(&container_of(pool, struct fworld, pool)->kept_events);
+}
+
+static const struct msi_lease_pool_ops fworld_ops = {
+	.event = fworld_event,
+	.count = fworld_count,
+};
+
+static void fworld_exit(void *data)
+{
+	struct fworld *w = data;
+	unsigned int i;
+
+	for (i = w->nr_devs; i--; )
+		msi_lease_client_leave(&w->devs[i]->c);
+	for (i = 0; i < w->nr_devs; i++)
+		kfree(w->devs[i]);
+}
+
+struct fworld *fworld_new(struct kunit *test)
+{
+	struct fworld *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->test = test;
+	msi_lease_pool_init(&w->pool, MSI_LEASE_UNLIMITED);
+	w->pool.ops = &fworld_ops;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fworld_exit, w),
+			0);
+	return w;
+}
+
+/* A device with a @table-entry MSI-X table that allocated @own vectors. */
+struct fdev *fdev_new(struct fworld *w, unsigned int table,
+		      unsigned int own)
+{
+	struct msi_lease_client_attrs attrs = {
+		.cooperative = true, .floor = 1, .max_lend = 64,
+	};
+	struct fdev *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(w->test, d);
+	KUNIT_ASSERT_LT(w->test, w->nr_devs, NR_DEVS);
+	w->devs[w->nr_devs++] = d;
+	d->w = w;
+	mutex_init(&d->lock);
+	d->table = table;
+	msi_lease_client_init(&d->c);
+	d->c.table = table;
+	msi_lease_pool_attach(&w->pool, &d->c);
+	mutex_lock(&d->lock);
+	KUNIT_ASSERT_EQ(w->test, fdev_alloc(d, own), 0);
+	d->own = own;
+	mutex_unlock(&d->lock);
+	msi_lease_client_enlist(&d->c, &fdev_ops, &attrs, d);
+	return d;
+}
+
+/* The whole pool is in use: nothing is free. */
+void fworld_budget_is_use(struct fworld *w)
+{
+	struct msi_lease_pool_conf conf;
+
+	msi_lease_pool_get_conf(&w->pool, &conf);
+	conf.budget = w->pool.held;
+	KUNIT_ASSERT_EQ(w->test, msi_lease_pool_configure(&w->pool, &conf), 0);
+}
+
+/* Borrow and bind what was granted, as a driver does after the grant. */
+int fdev_borrow(struct fdev *d, unsigned int count, u64 ns,
+		bool partial)
+{
+	struct msi_lease_request req = {
+		.count = count, .duration_ns = ns, .accept_partial = partial,
+	};
+	struct msi_lease_grant grant;
+	unsigned int i;
+	int ret;
+
+	ret = msi_lease_borrow(&d->c, &req, &grant);
+	if (ret)
+		return ret;
+	mutex_lock(&d->lock);
+	for (i = 0; i < grant.nr_pieces; i++) {
+		const struct msi_lease_piece *p = &grant.pieces[i];
+		struct fbound *b;
+
+		if (!msi_lease_active(&d->c, p->id))
+			continue;
+		b = fdev_bound(d, 0);
+		if (!b || fdev_alloc(d, p->count)) {
+			d->bind_failed++;
+			continue;
+		}
+		b->id = p->id;
+		b->count = p->count;
+	}
+	mutex_unlock(&d->lock);
+	msi_lease_grant_free(&grant);
+	return 0;
+}
+
+u64 fworld_first_lease(struct fworld *w)
+{
+	struct msi_lease_lease *lease;
+	u64 id = 0;
+
+	spin_lock(&w->pool.lock);
+	lease = list_first_entry_or_null(&w->pool.leases,
+					 struct msi_lease_lease, pool_node);
+	if (lease)
+		id = lease->piece.id;
+	spin_unlock(&w->pool.lock);
+	return id;
+}
+
+/* The id of an active lease @borrower holds, 0 if none. */
+u64 fworld_lease_of(struct fworld *w, struct msi_lease_client *borrower)
+{
+	struct msi_lease_lease *lease;
+	u64 id = 0;
+
+	spin_lock(&w->pool.lock);
+	list_for_each_entry(lease, &w->pool.leases, pool_node)
+		if (lease->borrower == borrower && lease->active) {
+			id = lease->piece.id;
+			break;
+		}
+	spin_unlock(&w->pool.lock);
+	return id;
+}
+
+struct msi_lease_lease *fworld_lease_by_id(struct fworld *w, u64 id)
+{
+	struct msi_lease_lease *lease;
+
+	list_for_each_entry(lease, &w->pool.leases, pool_node)
+		if (lease->piece.id == id)
+			return lease;
+	return NULL;
+}
+
+/*
+ * With every lease over, each device has exactly its own vectors again,
+ * the broker agrees with every device, and nothing failed to come home.
+ */
+void fworld_expect_whole(struct kunit *test, struct fworld *w,
+			 const unsigned int *own)
+{
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 5000));
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	for (i = 0; i < w->nr_devs; i++) {
+		struct fdev *d = w->devs[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, d->real, own[i], "device %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, d->own, own[i], "device %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, msi_lease_client_held(&d->c, NULL),
+				    d->real, "device %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, d->reclaim_failed, 0, "device %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, d->release_short, 0, "device %u", i);
+	}
+}
