@@ -190,7 +190,9 @@ static void lease_end_work(struct work_struct *work)
 	struct msi_lease_client *lender = lease->piece.lender;
 	struct msi_lease_client *borrower = lease->borrower;
 	struct msi_lease_pool *pool = lease->pool;
+	enum msi_lease_mode mode;
 	unsigned int kept;
+	unsigned long gen;
 	int real;
 
 	mutex_lock(&pool->ending);
@@ -222,15 +224,25 @@ static void lease_end_work(struct work_struct *work)
 
 	trace_msi_lease_end(lease);
 	borrower->ops->lease_end(borrower, &lease->piece);
+	gen = msi_lease_client_changes(borrower);
 	real = client_count(pool, borrower);
 
 	spin_lock(&pool->lock);
 	borrower->holding--;
 	book(pool, lease, false);
 	kept = client_charge_kept(pool, borrower, real);
+	mode = borrower->mode;
 	if (lender)
 		lender_hold(pool, lender, lease->piece.count);
 	spin_unlock(&pool->lock);
+	/*
+	 * A borrower that freed vectors while it had borrowed ones bound
+	 * was booked as unbinding borrowed vectors first: which of them it
+	 * freed, a count cannot tell.  With its last lease over, what it
+	 * has is its own: book the count (dropped if it changed meanwhile).
+	 */
+	if (!kept && real >= 0)
+		msi_lease_client_recount(borrower, mode, real, gen);
 
 	if (kept) {
 		pr_warn("lease %llu: borrower kept %u vectors after its end; charged to it\n",
