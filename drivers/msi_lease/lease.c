@@ -271,12 +271,17 @@ static void lease_end_now(struct msi_lease_lease *lease)
 	flush_delayed_work(&lease->end);
 }
 
-static struct msi_lease_lease *lease_find(struct msi_lease_client *client,
+/*
+ * @pool is @client's pool as the caller found it: @client->pool may turn
+ * NULL meanwhile (a client detaching), the lock the caller holds may not.
+ */
+static struct msi_lease_lease *lease_find(struct msi_lease_pool *pool,
+					  struct msi_lease_client *client,
 					  u64 id, bool as_lender)
 {
 	struct msi_lease_lease *lease;
 
-	lockdep_assert_held(&client->pool->lock);
+	lockdep_assert_held(&pool->lock);
 
 	if (as_lender) {
 		list_for_each_entry(lease, &client->leases_out, out_node)
@@ -298,7 +303,7 @@ static struct msi_lease_lease *lease_get(struct msi_lease_client *client,
 	struct msi_lease_lease *lease;
 
 	spin_lock(&pool->lock);
-	lease = lease_find(client, id, as_lender);
+	lease = lease_find(pool, client, id, as_lender);
 	if (lease)
 		kref_get(&lease->ref);
 	spin_unlock(&pool->lock);
@@ -481,13 +486,16 @@ static void offer_sanitize(struct msi_lease_client *lender,
 			   struct msi_lease_offer *offer, u64 duration)
 {
 	unsigned int room, t;
+	u64 longest;
 
+	/* The terms an administrator may be changing: read them whole. */
 	spin_lock(&lender->pool->lock);
 	room = msi_lease_client_lendable(lender);
+	longest = lender->attrs.max_lease_ns;
 	spin_unlock(&lender->pool->lock);
 
-	if (lender->attrs.max_lease_ns && lender->attrs.max_lease_ns < duration)
-		duration = lender->attrs.max_lease_ns;
+	if (longest && longest < duration)
+		duration = longest;
 	offer->nr_tiers = min_t(unsigned int, offer->nr_tiers,
 				MSI_LEASE_MAX_TIERS);
 	offer->load = min(offer->load, 100U);
@@ -800,6 +808,7 @@ static int borrow_prepare(struct msi_lease_pool *pool,
 			  const struct msi_lease_request *req, struct borrow *b)
 {
 	struct msi_lease_client *c;
+	unsigned int nr;
 
 	lockdep_assert_held(&pool->negotiate);
 
@@ -811,9 +820,16 @@ static int borrow_prepare(struct msi_lease_pool *pool,
 	b->deadline = req->deadline_ns ?
 		      time_after_ns(ktime_get(), req->deadline_ns) : KTIME_MAX;
 
-	b->cands = kcalloc(pool->nr_clients, sizeof(*b->cands), GFP_KERNEL);
-	b->picks = kcalloc(pool->nr_clients * MSI_LEASE_MAX_TIERS + 1,
-			   sizeof(*b->picks), GFP_KERNEL);
+	/*
+	 * Clients may attach meanwhile (not leasing yet: they enlist under
+	 * @negotiate), so no more than @nr are candidates.
+	 */
+	spin_lock(&pool->lock);
+	nr = pool->nr_clients;
+	spin_unlock(&pool->lock);
+	b->cands = kcalloc(nr, sizeof(*b->cands), GFP_KERNEL);
+	b->picks = kcalloc(nr * MSI_LEASE_MAX_TIERS + 1, sizeof(*b->picks),
+			   GFP_KERNEL);
 	if (!b->cands || !b->picks)
 		return -ENOMEM;
 
@@ -824,6 +840,8 @@ static int borrow_prepare(struct msi_lease_pool *pool,
 		if (c == borrower || !c->ops || !c->ops->offer ||
 		    !c->attrs.cooperative)
 			continue;
+		if (WARN_ON_ONCE(b->nr_cands == nr))
+			break;
 		b->cands[b->nr_cands++] = (struct msi_lease_candidate){
 			.lender = c, .seq = c->seq, .priority = c->attrs.priority,
 		};
@@ -954,7 +972,7 @@ bool msi_lease_active(struct msi_lease_client *borrower, u64 id)
 	if (!pool)
 		return false;
 	spin_lock(&pool->lock);
-	active = lease_find(borrower, id, false);
+	active = lease_find(pool, borrower, id, false);
 	spin_unlock(&pool->lock);
 	return active;
 }
