@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS="gcc make libc6-dev bc bison flex libelf-dev libssl-dev dwarves cpio kmod xz-utils zstd
-      busybox-static sparse python3 rsync socat dkms valgrind"
+      busybox-static sparse python3 rsync socat dkms valgrind clang-14 libclang-rt-14-dev"
 BPO_PKGS="qemu-system-x86 qemu-utils"
 
 stamp=$ML_CACHE/host-deps.$(echo "$PKGS $BPO_PKGS" | md5sum | cut -c1-8)

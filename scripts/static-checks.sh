@@ -124,6 +124,17 @@ make_install()
 }
 check make_install make_install
 
+# The broker core in user space (tools/testing/msi_lease/): a 10-million
+# operation threaded stress, a bounded libFuzzer run and the corpus replay,
+# all under ASan and UBSan.
+usertest()
+{
+	make -C "$ML_TOP/tools/testing/msi_lease" O="$ML_CACHE/usertest" "$1"
+}
+check core_stress usertest stress
+check core_fuzz usertest fuzz
+check core_replay usertest replay
+
 echo "$passed $failed 0" > "$counts"
 echo "static checks: $passed passed, $failed failed"
 [ "$failed" = 0 ]
