@@ -6,7 +6,10 @@
 # OUTDIR/monitor.sock for device_del and friends.  A topology naming
 # @IVSHMEM@ gets the rig's ivshmem server on OUTDIR/ivshmem.sock.
 # A guest line "### ML-HOST <command>" on the results port is sent to
-# the QEMU monitor (how guest tests hot-unplug devices with device_del).
+# the QEMU monitor (how guest tests hot-unplug devices with device_del,
+# and plug them back with chardev-add and device_add); @IVSHMEM@ in it
+# stands for the ivshmem server's socket, as in topologies.  What the
+# monitor answers goes to OUTDIR/monitor.log.
 #
 # Usage: boot-qemu.sh KERNEL INITRD TOPOLOGY OUTDIR TIMEOUT_S [APPEND...]
 . "$(dirname "$0")/lib.sh"
@@ -38,16 +41,25 @@ if [ "${ML_RESULTS_STDIO:-0}" = 1 ]; then
 		 -serial chardev:results)
 fi
 
-rm -f "$outdir/console.log" "$outdir/monitor.sock"
+rm -f "$outdir/console.log" "$outdir/monitor.sock" "$outdir/monitor.log"
 : > "$outdir/results.log"
+# One monitor connection for the whole run, opened as QEMU starts: a
+# connection per command would take the lowest free file descriptor in
+# QEMU, which after a device_del of an ivshmem-doorbell may be one QEMU
+# still polls for the deleted device (see ivshmem_replug_fds in
+# scripts/guest/tests/84-replug.sh).
 tail -F "$outdir/results.log" 2>/dev/null | while read -r line; do
 	case $line in
 	"### ML-HOST "*)
-		echo "${line#"### ML-HOST "}" |
-			socat - "UNIX-CONNECT:$outdir/monitor.sock" >/dev/null
+		line=${line#"### ML-HOST "}
+		line=${line//@IVSHMEM@/$sock}
+		echo "> $line" >> "$outdir/monitor.log"
+		echo "$line"
 		;;
 	esac
-done &
+done | socat -t 1 - "UNIX-CONNECT:$outdir/monitor.sock,retry=3000,interval=0.1" |
+	sed -u -e 's/\r//g' -e '/(qemu)/d' -e '/^QEMU .*monitor/d' \
+	>> "$outdir/monitor.log" &
 watcher=$!
 trap 'kill $server $watcher 2>/dev/null || true
       pkill -f "tail -F $outdir/results.log" 2>/dev/null || true' EXIT

@@ -11,7 +11,8 @@ rest from its main loop.  A device rings a peer by writing "peer << 16 | vector"
 Doorbell register: QEMU signals that peer's eventfd for the vector, and
 the peer's device raises MSI-X on that vector.  The rig's devices ring
 themselves, which is how a test makes a device interrupt on a vector it
-chooses.  Debian's qemu packages do not ship QEMU's own server.
+chooses.  Debian's qemu packages do not ship QEMU's own server.  Unlike
+QEMU's, this server does not tell the peers when one leaves (see below).
 
 Usage: ivshmem-server.py SOCKET VECTORS [SHM_BYTES]
 Runs until killed; removes SOCKET on start.
@@ -73,16 +74,19 @@ def main():
                         continue
                 except ConnectionError:
                     pass
+                # A peer left (its chardev was removed after its device
+                # was unplugged, or QEMU exits).  The others are not told:
+                # QEMU's ivshmem frees a peer's eventfd array on that
+                # message and again when the device goes away
+                # (close_peer_eventfds() from ivshmem_exit()), a double
+                # free that corrupts QEMU's heap once a device that heard
+                # of a departure is unplugged.  They keep the departed
+                # peer's eventfds, which nobody rings.
                 sel.unregister(key.fileobj)
                 conn, fds = peers.pop(pid)
                 conn.close()
                 for fd in fds:
                     os.close(fd)
-                for oconn, _ in peers.values():
-                    try:
-                        send(oconn, pid)    # the peer is gone
-                    except OSError:
-                        pass                # so is that one (QEMU exits)
 
 
 if __name__ == "__main__":

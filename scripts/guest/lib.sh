@@ -284,3 +284,42 @@ ml_wait_leases_end()
 	done
 	return 1
 }
+
+# ml_scale KEY COUNT: a figure of the scale tests (cycles run, say) on the
+# results port, as "### ML-SCALE KEY COUNT", outside the KTAP documents.
+ml_scale()
+{
+	echo "### ML-SCALE $1 $2"
+}
+
+# ml_truth_ok: verify.c finds no mismatch on any function or bridge.
+ml_truth_ok()
+{
+	! $ML_MOD/msi-lease-verify truth | grep -q '^not ok'
+}
+
+# ml_expect_truth LABEL: like ml_expect_eq, for verify.c's whole check:
+# its mismatches (names and first reasons) go into ML_DIAG.
+ml_expect_truth()
+{
+	local out
+
+	out=$($ML_MOD/msi-lease-verify "$1")
+	echo "$out" | grep -q '^not ok' || return 0
+	ML_DIAG="$ML_DIAG $1: truth mismatch:$(echo "$out" |
+		sed -n 's/^not ok / /p' | tr '\n' ' ')$(echo "$out" |
+		grep '^#' | head -n 3 | tr '\n' ' ');"
+}
+
+# ml_wait_nr_leases N [SECONDS]: wait until the FIG. 4 bridge has N active
+# leases (default: up to 20 s).
+ml_wait_nr_leases()
+{
+	local i
+
+	for i in $(seq $((${2:-20} * 10))); do
+		[ "$(wc -l < "$ML_SYS/bridges/$FIG/leases")" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -8,12 +8,6 @@
 ml_fig4_load
 ml_param rescan_cycles 50
 
-# ml_truth_ok: verify.c finds no mismatch on any function or bridge.
-ml_truth_ok()
-{
-	! $ML_MOD/msi-lease-verify rescan | grep -q '^not ok'
-}
-
 # ml_rescan_cycle F: remove F mid-lease (C borrowing 2 from A), rescan,
 # wait for the sample driver to be back on F.
 ml_rescan_cycle()
@@ -46,6 +40,7 @@ if [ -n "$D" ]; then
 		ml_verdict "rescan_cycle_$i"
 	done
 	echo "    # rescan: $i cycles, $fails failed" >> "$ML_KTAP"
+	ml_scale cycles.rescan "$i"
 	ml_check_all rescan_after
 	echo unlimited > "$ML_SYS/bridges/$FIG/budget"
 	for f in $B $D; do echo ask > "$(ml_sdir "$f")/offer"; done
