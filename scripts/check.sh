@@ -25,7 +25,7 @@ for k in debug newest; do
 done
 ml_log "check: kernels ready after $(($(date +%s) - t0)) s"
 
-passed=0 failed=0 skipped=0 summary=
+passed=0 failed=0 skipped=0 summary= scales=
 # tally LANE RUNDIR SECONDS: add the lane's counts, note its line of the
 # summary (counts, time, the exact kernel it ran).
 tally()
@@ -44,6 +44,9 @@ tally()
 	[ "$name" = static ] && kernel="every lane's kernel"
 	summary+=$(printf '%-11s %5s passed %3s failed %3s skipped %5s s  %s' \
 		"$name" "$p" "$f" "$s" "$3" "$kernel")$'\n'
+	[ -s "$run/scale" ] &&
+		scales+=$(awk -v l="$name" '{ printf "%-11s %-32s %10s  %s\n", l, $1, $2, $3 }' \
+			"$run/scale")$'\n'
 }
 
 lanes=${ML_LANES:-static stock-6.1 stock-6.12 debug newest}
@@ -52,7 +55,7 @@ for lane in $lanes; do
 	run=$ML_CACHE/runs/$lane
 	counts=$run/counts
 	mkdir -p "$run"
-	rm -f "$counts" "$run/kernel"
+	rm -f "$counts" "$run/kernel" "$run/scale"
 	ml_log "check: lane $lane"
 	if [ "$lane" = static ]; then
 		"$ML_TOP/scripts/static-checks.sh" "$counts" || true
@@ -65,5 +68,6 @@ done
 
 ml_log "check: all lanes took $(($(date +%s) - t0)) s"
 printf '%s' "$summary"
+[ -z "$scales" ] || printf 'what ran at scale (lane, what, how many, time):\n%s' "$scales"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

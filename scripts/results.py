@@ -5,7 +5,8 @@
 Splits the results port log into its KTAP documents, parses each with the
 kernel tree's own tools/testing/kunit/kunit.py, adds the lane's own checks
 (booted, completed, no kernel splat on the console), prints every failure
-with its diagnostics, and writes "passed failed skipped" to --counts.
+with its diagnostics, and writes "passed failed skipped" to --counts and
+the tests' ML-SCALE lines (what ran how often) to OUTDIR/scale.
 """
 import argparse
 import json
@@ -169,6 +170,13 @@ def main():
           f"{skipped} skipped")
     with open(args.counts, "w") as f:
         f.write(f"{passed} {failed} {skipped}\n")
+    # What the lane ran at scale (operations, injections, cycles), as the
+    # tests reported it: "### ML-SCALE key count [seconds]".
+    with open(f"{args.outdir}/scale", "w") as f:
+        for line in results + console:
+            m = re.search(r"### ML-SCALE (\S+) (\d+)( \S+)?$", line.rstrip())
+            if m:
+                f.write(m.group(1) + " " + m.group(2) + (m.group(3) or "") + "\n")
     return 1 if failed else 0
 
 

@@ -10,6 +10,9 @@
 . "$(dirname "$0")/lib.sh"
 
 counts=${1:?usage: static-checks.sh COUNTS_FILE}
+# What ran at scale, "key count [seconds]" a line, beside the counts.
+scale=$(dirname "$counts")/scale
+: > "$scale"
 "$ML_TOP/scripts/fetch-kernels.sh" src-6.12
 # shellcheck disable=SC1090
 . "$ML_CACHE/kernels/src-6.12.env"
@@ -19,10 +22,13 @@ cd "$ML_TOP"
 passed=0 failed=0
 check()
 {
-	local name=$1 out
+	local name=$1 out rc
 
 	shift
-	if out=$("$@" 2>&1); then
+	rc=0
+	out=$("$@" 2>&1) || rc=$?
+	echo "$out" | sed -n 's/^.*ML-SCALE //p' >> "$scale" || true
+	if [ $rc = 0 ]; then
 		echo "ok static.$name"
 		passed=$((passed + 1))
 	else
