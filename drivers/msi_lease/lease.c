@@ -25,6 +25,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
@@ -119,6 +120,50 @@ static void pool_event(struct msi_lease_pool *pool,
 		pool->ops->event(pool, lease, event);
 }
 
+/*
+ * The calls whose failure the broker must survive go through these
+ * functions, each open to fail_function (Documentation/fault-injection/):
+ * the fault-injection tests make every one of them fail in turn, as a
+ * driver or the platform would.  noinline and __noclone keep each a
+ * function of its own name that a kprobe can override.
+ */
+
+/* Vectors @client has really allocated, or a negative errno. */
+static noinline __noclone int
+msi_lease_call_count(struct msi_lease_pool *pool,
+		     struct msi_lease_client *client)
+{
+	return pool->ops->count(pool, client);
+}
+ALLOW_ERROR_INJECTION(msi_lease_call_count, ERRNO);
+
+static noinline __noclone int
+msi_lease_call_offer(struct msi_lease_client *lender,
+		     const struct msi_lease_ask *ask,
+		     struct msi_lease_offer *offer)
+{
+	return lender->ops->offer(lender, ask, offer);
+}
+ALLOW_ERROR_INJECTION(msi_lease_call_offer, ERRNO);
+
+static noinline __noclone int
+msi_lease_call_release(struct msi_lease_client *lender, unsigned int count)
+{
+	return lender->ops->release(lender, count);
+}
+ALLOW_ERROR_INJECTION(msi_lease_call_release, ERRNO);
+
+/* 0 if @lender consents to the renewal, -EPERM if not. */
+static noinline __noclone int
+msi_lease_call_renew(struct msi_lease_client *lender,
+		     const struct msi_lease_piece *piece, u64 extra_ns)
+{
+	if (!lender->ops->renew || !lender->ops->renew(lender, piece, extra_ns))
+		return -EPERM;
+	return 0;
+}
+ALLOW_ERROR_INJECTION(msi_lease_call_renew, ERRNO);
+
 /* Vectors @client has really allocated, or -1 when nobody can tell. */
 static int client_count(struct msi_lease_pool *pool,
 			struct msi_lease_client *client)
@@ -127,7 +172,7 @@ static int client_count(struct msi_lease_pool *pool,
 
 	if (!pool->ops || !pool->ops->count)
 		return -1;
-	n = pool->ops->count(pool, client);
+	n = msi_lease_call_count(pool, client);
 	return n < 0 ? -1 : n;
 }
 
@@ -380,9 +425,8 @@ int msi_lease_renew(struct msi_lease_client *borrower, u64 id, u64 extra_ns)
 	/* Both terms are at most MSI_LEASE_MAX_NS: the sum cannot wrap. */
 	if (lease->duration_ns + extra_ns > longest)
 		ret = -EPERM;
-	else if (lender && (!lender->ops->renew ||
-			    !lender->ops->renew(lender, &lease->piece, extra_ns)))
-		ret = -EPERM;
+	else if (lender)
+		ret = msi_lease_call_renew(lender, &lease->piece, extra_ns);
 
 	spin_lock(&pool->lock);
 	if (!ret && !lease->active)
@@ -546,7 +590,7 @@ static int negotiate(struct msi_lease_client *borrower, struct borrow *b,
 		if (ktime_after(ktime_get(), deadline))
 			break;
 		memset(&cand->offer, 0, sizeof(cand->offer));
-		ret = lender->ops->offer(lender, &ask, &cand->offer);
+		ret = msi_lease_call_offer(lender, &ask, &cand->offer);
 		if (ret)
 			cand->offer.nr_tiers = 0;
 		offer_sanitize(lender, &cand->offer, duration);
@@ -709,7 +753,8 @@ static int borrow_release(struct msi_lease_pool *pool,
 		lender = b->leases[i]->piece.lender;
 		if (!lender)
 			continue;
-		ret = lender->ops->release(lender, b->leases[i]->piece.count);
+		ret = msi_lease_call_release(lender,
+					     b->leases[i]->piece.count);
 		ret = lender_released(pool, b->leases[i], ret);
 		if (ret)
 			break;

@@ -13,14 +13,17 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/hashtable.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <linux/msi_lease.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /*
@@ -647,6 +650,27 @@ static void msi_lease_pci_teardown(void)
 	}
 }
 
+/*
+ * debugfs msi_lease/invariants: every pool's books checked against its
+ * clients and leases (msi_lease_pool_check()), one "bridge ok|broken"
+ * line each.  The fault-injection and stress tests read it after every
+ * step.
+ */
+static struct dentry *msi_lease_debugfs;
+
+static int invariants_show(struct seq_file *m, void *unused)
+{
+	struct msi_lease_bridge *bridge;
+
+	mutex_lock(&msi_lease_lock);
+	list_for_each_entry(bridge, &msi_lease_bridges, node)
+		seq_printf(m, "%s %s\n", dev_name(&bridge->host->dev),
+			   msi_lease_pool_check(&bridge->pool) ? "broken" : "ok");
+	mutex_unlock(&msi_lease_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(invariants);
+
 /**
  * msi_lease_pci_init() - account every PCI function present and to come
  *
@@ -681,6 +705,9 @@ int msi_lease_pci_init(void)
 
 	fns = fns_pin(NULL, &nr);
 	fns_refresh_unpin(fns, nr);
+	msi_lease_debugfs = debugfs_create_dir("msi_lease", NULL);
+	debugfs_create_file("invariants", 0400, msi_lease_debugfs, NULL,
+			    &invariants_fops);
 	return 0;
 
 fail:
@@ -694,6 +721,7 @@ fail:
  */
 void msi_lease_pci_exit(void)
 {
+	debugfs_remove_recursive(msi_lease_debugfs);
 	/* Waits for notifier calls in flight. */
 	bus_unregister_notifier(&pci_bus_type, &msi_lease_pci_nb);
 	msi_lease_pci_teardown();

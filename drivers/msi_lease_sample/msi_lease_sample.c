@@ -32,14 +32,17 @@
  *   borrow   wo  "count ms [partial]"; the grant is logged and listed
  *   leases   ro  leases borrowed: id lender count
  *   return   wo  a lease id to give back early
+ *   renew    wo  "id ms": ask the lender for ms more on a borrowed lease
+ *   recall   wo  "id ms": recall a lent lease, its borrower keeps it ms
  *   ring     wo  a vector index, or "all": the device interrupts on it
  *
  * Locking: sdev->lock protects the vector table and is taken by every
  * callback; it is never held across a call into msi_lease that waits for
- * a callback (borrow, return, leave).
+ * a callback (borrow, return, renew, recall, leave).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/module.h>
@@ -148,8 +151,12 @@ static void vec_del(struct sample_dev *sdev, struct sample_vec *v)
 	v->irq = 0;
 }
 
-/* Add or remove vectors of @lease until there are @want of them. */
-static int vecs_resize(struct sample_dev *sdev, u64 lease, unsigned int want)
+/*
+ * Add or remove vectors of @lease until there are @want of them.  Open to
+ * fail_function, as a driver that cannot bind or unbind vectors.
+ */
+static noinline __noclone int
+sample_vecs_resize(struct sample_dev *sdev, u64 lease, unsigned int want)
 {
 	unsigned int have = count_vecs(sdev, lease);
 	int i, ret;
@@ -179,7 +186,8 @@ static int vecs_resize(struct sample_dev *sdev, u64 lease, unsigned int want)
  * so that freeing everything on the way does not give the function's
  * own vectors back to the pool.  Interrupt counts restart.
  */
-static int vecs_resize(struct sample_dev *sdev, u64 lease, unsigned int want)
+static noinline __noclone int
+sample_vecs_resize(struct sample_dev *sdev, u64 lease, unsigned int want)
 {
 	unsigned int have = count_vecs(sdev, lease), keep, total = 0, i;
 	u64 *tags;
@@ -234,6 +242,8 @@ static int vecs_resize(struct sample_dev *sdev, u64 lease, unsigned int want)
 }
 #endif
 
+ALLOW_ERROR_INJECTION(sample_vecs_resize, ERRNO);
+
 static ssize_t vectors_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -282,7 +292,7 @@ static ssize_t own_store(struct device *dev, struct device_attribute *attr,
 	if (n > sdev->table)
 		ret = -ERANGE;
 	else
-		ret = vecs_resize(sdev, 0, n);
+		ret = sample_vecs_resize(sdev, 0, n);
 	mutex_unlock(&sdev->lock);
 	return ret ? ret : count;
 }
@@ -375,7 +385,7 @@ static ssize_t borrow_store(struct device *dev, struct device_attribute *attr,
 		/* A lease that already ended has nothing left to bind. */
 		if (!msi_lease_active(sdev->client, piece->id))
 			continue;
-		ret = vecs_resize(sdev, piece->id, piece->count);
+		ret = sample_vecs_resize(sdev, piece->id, piece->count);
 		if (ret)
 			dev_warn(dev, "lease %llu: cannot bind: %d\n", piece->id,
 				 ret);
@@ -429,6 +439,38 @@ static ssize_t return_store(struct device *dev, struct device_attribute *attr,
 static struct device_attribute dev_attr_return =
 	__ATTR(return, 0200, NULL, return_store);
 
+/* "ID MS": ask the lender of borrowed lease ID for MS more. */
+static ssize_t renew_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct sample_dev *sdev = dev_get_drvdata(dev);
+	u64 id, ms;
+	int ret;
+
+	if (sscanf(buf, "%llu %llu", &id, &ms) != 2 || !ms ||
+	    ms > U64_MAX / NSEC_PER_MSEC)
+		return -EINVAL;
+	ret = msi_lease_renew(sdev->client, id, ms * NSEC_PER_MSEC);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(renew);
+
+/* "ID MS": recall lent lease ID, leaving its borrower MS. */
+static ssize_t recall_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct sample_dev *sdev = dev_get_drvdata(dev);
+	u64 id, ms;
+	int ret;
+
+	if (sscanf(buf, "%llu %llu", &id, &ms) != 2 ||
+	    ms > U64_MAX / NSEC_PER_MSEC)
+		return -EINVAL;
+	ret = msi_lease_recall(sdev->client, id, ms * NSEC_PER_MSEC);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(recall);
+
 static ssize_t ring_store(struct device *dev, struct device_attribute *attr,
 			  const char *buf, size_t count)
 {
@@ -462,6 +504,8 @@ static struct attribute *sample_attrs[] = {
 	&dev_attr_borrow.attr,
 	&dev_attr_leases.attr,
 	&dev_attr_return.attr,
+	&dev_attr_renew.attr,
+	&dev_attr_recall.attr,
 	&dev_attr_ring.attr,
 	NULL,
 };
@@ -510,7 +554,7 @@ static int sample_lend_resize(struct msi_lease_client *lender, int delta)
 	int ret;
 
 	mutex_lock(&sdev->lock);
-	ret = vecs_resize(sdev, 0, count_vecs(sdev, 0) + delta);
+	ret = sample_vecs_resize(sdev, 0, count_vecs(sdev, 0) + delta);
 	mutex_unlock(&sdev->lock);
 	return ret;
 }
@@ -524,7 +568,7 @@ static int sample_release(struct msi_lease_client *lender, unsigned int count)
 	/* Never "release" by growing: refuse what it does not have. */
 	mutex_lock(&sdev->lock);
 	own = count_vecs(sdev, 0);
-	ret = count > own ? -EBUSY : vecs_resize(sdev, 0, own - count);
+	ret = count > own ? -EBUSY : sample_vecs_resize(sdev, 0, own - count);
 	mutex_unlock(&sdev->lock);
 	return ret;
 }
@@ -544,7 +588,7 @@ static void sample_lease_end(struct msi_lease_client *borrower,
 	struct sample_dev *sdev = to_sdev(borrower);
 
 	mutex_lock(&sdev->lock);
-	vecs_resize(sdev, piece->id, 0);
+	sample_vecs_resize(sdev, piece->id, 0);
 	mutex_unlock(&sdev->lock);
 	dev_info(&sdev->pdev->dev, "lease %llu ended\n", piece->id);
 }
@@ -648,7 +692,7 @@ static int sample_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 free:
 	mutex_lock(&sdev->lock);
-	vecs_resize(sdev, 0, 0);
+	sample_vecs_resize(sdev, 0, 0);
 	mutex_unlock(&sdev->lock);
 	pci_free_irq_vectors(pdev);
 	return ret;
