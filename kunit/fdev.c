@@ -217,6 +217,17 @@ struct fdev *fdev_new(struct fworld *w, unsigned int table,
 	return d;
 }
 
+/* The driver stops leasing (every lease of its ends) and joins again. */
+void fdev_rejoin(struct fdev *d)
+{
+	struct msi_lease_client_attrs attrs = {
+		.cooperative = true, .floor = 1, .max_lend = 64,
+	};
+
+	msi_lease_client_retire(&d->c);
+	msi_lease_client_enlist(&d->c, &fdev_ops, &attrs, d);
+}
+
 /* The whole pool is in use: nothing is free. */
 void fworld_budget_is_use(struct fworld *w)
 {

@@ -67,6 +67,7 @@ struct fbound *fdev_bound(struct fdev *d, u64 id);
 struct fworld *fworld_new(struct kunit *test);
 struct fdev *fdev_new(struct fworld *w, unsigned int table,
 		      unsigned int own);
+void fdev_rejoin(struct fdev *d);
 void fworld_budget_is_use(struct fworld *w);
 int fdev_borrow(struct fdev *d, unsigned int count, u64 ns,
 		bool partial);

@@ -1363,6 +1363,7 @@ ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
 	spin_unlock(&pool->lock);
 	return len;
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_show_leases);
 
 /**
  * msi_lease_pool_lent() - vectors out on loan in a pool

@@ -133,6 +133,7 @@ struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev)
 	spin_unlock(&msi_lease_fns_lock);
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_fn_get);
 
 /*
  * Most vectors @pdev can have at once: its MSI-X table, else its MSI
@@ -300,6 +301,7 @@ void msi_lease_fn_refresh(struct msi_lease_fn *fn)
 	fn_recount(fn);
 	device_unlock(&fn->pdev->dev);
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_fn_refresh);
 
 /**
  * msi_lease_fn_show_irqs() - list the Linux IRQs of a function's vectors
@@ -416,6 +418,7 @@ const char *msi_lease_client_name(struct msi_lease_client *client)
 	return pci_name(container_of(client, struct msi_lease_fn,
 				     client)->pdev);
 }
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_name);
 
 static void bridge_lease_event(struct msi_lease_pool *pool,
 			       const struct msi_lease_lease *lease,

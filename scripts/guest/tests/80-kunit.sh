@@ -11,6 +11,10 @@ if [ ! -e "$ML_MOD/msi_lease_kunit.ko" ]; then
 	return 0
 fi
 [ -d "$ML_SYS" ] || ml_load
+# msi_lease_stress drives the sample driver's functions beside its fakes.
+ml_fig4_load
+ml_param stress_ops 1000000
+ml_param stress_seed 0
 
 tr=/sys/kernel/tracing
 [ -d $tr/events ] || tr=/sys/kernel/debug/tracing
@@ -23,7 +27,8 @@ if [ -d $tr/events/msi_lease ]; then
 	echo 1 > $tr/events/msi_lease/enable
 fi
 
-ml_check kunit_module_loads insmod "$ML_MOD/msi_lease_kunit.ko"
+ml_check kunit_module_loads insmod "$ML_MOD/msi_lease_kunit.ko" \
+	stress_ops="$ML_STRESS_OPS" stress_seed="$ML_STRESS_SEED"
 for s in /sys/kernel/debug/kunit/msi_lease*; do
 	[ -e "$s/results" ] || continue
 	echo "### ML-KTAP-BEGIN kunit_$(basename "$s")"
