@@ -354,6 +354,38 @@ static void leaving_lender_waits_for_reclaim(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
+/*
+ * Vectors on their way home are the reclaim's: a lender's own allocation
+ * meanwhile must not take their place, or the reclaim finds no room on a
+ * full bridge and the lender is left short (msi_lease_stress found it).
+ */
+static void returning_vectors_are_the_reclaims(struct kunit *test)
+{
+	static const unsigned int own[] = { 4, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+	DECLARE_COMPLETION_ONSTACK(go);
+	int ret;
+
+	fworld_budget_is_use(w);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, 20 * MS, false), 0);
+	a->block_reclaim = &go;
+	/* The lease expires; its end stops in A's reclaim. */
+	msleep(100);
+	mutex_lock(&a->lock);
+	ret = fdev_alloc(a, 1);
+	if (!ret)
+		a->own++;
+	mutex_unlock(&a->lock);
+	complete(&go);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 2000));
+	a->block_reclaim = NULL;
+	KUNIT_EXPECT_EQ(test, a->reclaimed, 2);
+	fworld_expect_whole(test, w, own);
+}
+
 struct revoke_args {
 	struct msi_lease_pool *pool;
 	u64 id;
@@ -646,6 +678,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(huge_counts_do_not_wrap),
 	KUNIT_CASE(huge_durations_do_not_wrap),
 	KUNIT_CASE(leaving_lender_waits_for_reclaim),
+	KUNIT_CASE(returning_vectors_are_the_reclaims),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(stuck_pool_does_not_stop_others),

@@ -28,6 +28,7 @@
 #include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/sysfs.h>
@@ -206,13 +207,22 @@ static unsigned int client_charge_kept(struct msi_lease_pool *pool,
  * Give @count vectors back to @lender, whose holding the caller raised
  * in the same critical section that unbooked them: a re-count in
  * between cannot drop them from its books, and its re-allocation is
- * admitted against its own group, not the free pool.
+ * admitted against its own group, not the free pool.  Until the
+ * callback returns, only its task may allocate them (the lender's other
+ * allocations meanwhile are admitted as if they were not there).  One
+ * reclaim at a time per pool: the caller holds @pool->ending.
  */
 static void lender_reclaim(struct msi_lease_pool *pool,
 			   struct msi_lease_client *lender, unsigned int count)
 {
+	lockdep_assert_held(&pool->ending);
+
+	spin_lock(&pool->lock);
+	lender->reclaimer = current;
+	spin_unlock(&pool->lock);
 	lender->ops->reclaim(lender, count);
 	spin_lock(&pool->lock);
+	lender->reclaimer = NULL;
 	lender->returning -= count;
 	lender->holding--;
 	spin_unlock(&pool->lock);
@@ -700,12 +710,15 @@ static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
 	}
 	spin_unlock(&pool->lock);
 
+	/* Reclaims, like lease ends, one at a time per pool. */
+	mutex_lock(&pool->ending);
 	for (i = 0; i < failed; i++) {
 		struct msi_lease_client *lender = b->leases[i]->piece.lender;
 
 		if (lender)
 			lender_reclaim(pool, lender, b->leases[i]->piece.count);
 	}
+	mutex_unlock(&pool->ending);
 
 	spin_lock(&pool->lock);
 	for (i = 0; i < b->nr_leases; i++)

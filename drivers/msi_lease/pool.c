@@ -9,6 +9,7 @@
  * prove the totals right after any operation.
  */
 #include <linux/lockdep.h>
+#include <linux/sched.h>
 #include <linux/bug.h>
 #include <linux/errno.h>
 
@@ -237,6 +238,13 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 		return max;
 	}
 	group = client_group(client) + client->releasing;
+	/*
+	 * Vectors on their way home are the reclaim's: any other allocation
+	 * of the client's meanwhile would take their place, and the reclaim
+	 * would find no room on a full bridge.
+	 */
+	if (client->reclaimer != current)
+		group -= min(group, client->returning);
 	slack = group > real ? group - real : 0;
 	free = msi_lease_pool_free_locked(pool);
 	/*

@@ -143,7 +143,10 @@ struct msi_lease_pool_conf {
  *	have them allocated, and may re-allocate as many meanwhile
  * @returning: vectors whose loan ended and that the client is taking
  *	back (its reclaim callback has not returned): its own, but not
- *	allocated yet, so not lendable
+ *	allocated yet, so not lendable, and kept for the reclaim: only
+ *	@reclaimer may allocate them
+ * @reclaimer: the task running the client's reclaim callback, NULL if
+ *	none
  * @changes: bumped by every settle that saw vectors allocated or freed;
  *	a re-count begun before a change is stale and dropped
  * @holding: non-zero while the client's lease_end or reclaim callback
@@ -174,6 +177,7 @@ struct msi_lease_client {
 	unsigned int pending;
 	unsigned int releasing;
 	unsigned int returning;
+	struct task_struct *reclaimer;
 	unsigned long changes;
 	unsigned int holding;
 	unsigned int table;

@@ -19,6 +19,9 @@
 
 #include "shim.h"
 
+/* <linux/sched.h>: current */
+__thread char ml_shim_task;
+
 __thread char ml_current;
 __thread int ml_spin_depth;
 
