@@ -378,7 +378,7 @@ static ssize_t borrow_store(struct device *dev, struct device_attribute *attr,
 
 	mutex_lock(&sdev->lock);
 	for (i = 0; i < grant.nr_pieces; i++) {
-		const struct msi_lease_piece *piece = &grant.pieces[i];
+		struct msi_lease_piece *piece = &grant.pieces[i];
 
 		dev_info(dev, "lease %llu: %u vectors from %s\n", piece->id,
 			 piece->count, piece->lender ? "a lender" : "the free pool");
@@ -386,11 +386,22 @@ static ssize_t borrow_store(struct device *dev, struct device_attribute *attr,
 		if (!msi_lease_active(sdev->client, piece->id))
 			continue;
 		ret = sample_vecs_resize(sdev, piece->id, piece->count);
-		if (ret)
-			dev_warn(dev, "lease %llu: cannot bind: %d\n", piece->id,
-				 ret);
+		if (!ret) {
+			piece->count = 0;	/* bound: keep it */
+			continue;
+		}
+		dev_warn(dev, "lease %llu: cannot bind: %d; giving it back\n",
+			 piece->id, ret);
+		sample_vecs_resize(sdev, piece->id, 0);
 	}
 	mutex_unlock(&sdev->lock);
+	/*
+	 * What could not be bound is of no use here but lent by someone:
+	 * give it back now rather than at expiry (lease_end takes the lock).
+	 */
+	for (i = 0; i < grant.nr_pieces; i++)
+		if (grant.pieces[i].count)
+			msi_lease_return(sdev->client, grant.pieces[i].id);
 	msi_lease_grant_free(&grant);
 	return count;
 }
@@ -586,9 +597,20 @@ static void sample_lease_end(struct msi_lease_client *borrower,
 			     const struct msi_lease_piece *piece)
 {
 	struct sample_dev *sdev = to_sdev(borrower);
+	unsigned int i;
 
 	mutex_lock(&sdev->lock);
-	sample_vecs_resize(sdev, piece->id, 0);
+	if (sample_vecs_resize(sdev, piece->id, 0)) {
+		/*
+		 * Vectors it cannot unbind stay allocated, and msi_lease
+		 * charges them to this function as its own: count them so.
+		 */
+		for (i = 0; i < sdev->table; i++)
+			if (sdev->vecs[i].irq && sdev->vecs[i].lease == piece->id)
+				sdev->vecs[i].lease = 0;
+		dev_warn(&sdev->pdev->dev, "lease %llu: cannot unbind all; kept\n",
+			 piece->id);
+	}
 	mutex_unlock(&sdev->lock);
 	dev_info(&sdev->pdev->dev, "lease %llu ended\n", piece->id);
 }
