@@ -93,11 +93,19 @@ static int f_release(struct msi_lease_client *lender, unsigned int count)
 static void f_reclaim(struct msi_lease_client *lender, unsigned int count)
 {
 	struct fdev *d = to_fdev(lender);
+	int ret;
 
 	if (d->block_reclaim)
 		wait_for_completion(d->block_reclaim);
 	mutex_lock(&d->lock);
-	if (fdev_alloc(d, count)) {
+	ret = fdev_alloc(d, count);
+	if (ret) {
+		struct msi_lease_client_state st;
+
+		msi_lease_client_state(&d->c, &st);
+		pr_err("fdev: cannot take back %u: %d (real %u own %u table %u; held %u lent %u borrowed %u)\n",
+		       count, ret, d->real, d->own, d->table, st.held, st.lent,
+		       st.borrowed);
 		d->reclaim_failed += count;
 	} else {
 		d->own += count;

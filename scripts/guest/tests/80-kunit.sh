@@ -15,6 +15,7 @@ fi
 ml_fig4_load
 ml_param stress_ops 1000000
 ml_param stress_seed 0
+ml_param stress_kinds 32767
 
 tr=/sys/kernel/tracing
 [ -d $tr/events ] || tr=/sys/kernel/debug/tracing
@@ -28,7 +29,8 @@ if [ -d $tr/events/msi_lease ]; then
 fi
 
 ml_check kunit_module_loads insmod "$ML_MOD/msi_lease_kunit.ko" \
-	stress_ops="$ML_STRESS_OPS" stress_seed="$ML_STRESS_SEED"
+	stress_ops="$ML_STRESS_OPS" stress_seed="$ML_STRESS_SEED" \
+	stress_kinds="$ML_STRESS_KINDS"
 for s in /sys/kernel/debug/kunit/msi_lease*; do
 	[ -e "$s/results" ] || continue
 	echo "### ML-KTAP-BEGIN kunit_$(basename "$s")"
