@@ -328,20 +328,19 @@ elif ! fi_setup; then
 else
 	fi_paths
 	start=$(cut -d' ' -f1 /proc/uptime)
-	for kind in nth func; do
-		fi_walk $kind borrow none
-		fi_walk $kind borrow_partial none
-		fi_walk $kind borrow_sequential none
-		fi_walk $kind borrow_free free
-		fi_walk $kind return lease
-		fi_walk $kind renew lease
-		fi_walk $kind recall lease
-		fi_walk $kind revoke lease
-		fi_walk $kind expire none
-		fi_walk $kind unbind_borrower lease
-		fi_walk $kind unbind_lender lease
-		fi_walk $kind bind unbound
-		fi_walk $kind knobs none
+	# Operations whose fault points all lie on the workqueue (return,
+	# recall, unbind: the lease ends there) are walked with fail_function
+	# only; the knobs and bind, whose injectable points are none, with
+	# fail-nth only; a sequential borrow calls what a parallel one does.
+	for op in borrow:none borrow_partial:none borrow_sequential:none \
+		  borrow_free:free renew:lease revoke:lease expire:none \
+		  bind:unbound knobs:none; do
+		fi_walk nth "${op%:*}" "${op#*:}"
+	done
+	for op in borrow:none borrow_partial:none return:lease renew:lease \
+		  recall:lease revoke:lease expire:none unbind_borrower:lease \
+		  unbind_lender:lease; do
+		fi_walk func "${op%:*}" "${op#*:}"
 	done
 	fi_slab
 	fi_teardown
