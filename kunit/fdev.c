@@ -87,6 +87,8 @@ static int f_release(struct msi_lease_client *lender, unsigned int count)
 	d->own -= count;
 	fdev_free(d, count);
 	mutex_unlock(&d->lock);
+	if (d->block_release)
+		wait_for_completion(d->block_release);
 	return 0;
 }
 

@@ -48,6 +48,7 @@ struct fdev {
 	bool lie_on_release;		/* release says yes, frees nothing */
 	int release_ret;
 	struct completion *block_reclaim, *block_recalled, *block_end;
+	struct completion *block_release;	/* after freeing, unlocked */
 	/* observations */
 	unsigned int reclaim_failed, bind_failed, reclaimed, ended;
 	unsigned int release_short;	/* asked for more than it had */

@@ -458,6 +458,47 @@ static int borrow_thread(void *data)
 }
 
 /*
+ * Vectors a lender has freed for a borrow are the borrower's, even
+ * before its release callback returns: a driver allocating a vector of
+ * its own from elsewhere meanwhile must not take their place (it was
+ * admitted without being booked, and the lender was left one short).
+ */
+static void released_vectors_are_the_borrowers(struct kunit *test)
+{
+	static const unsigned int own[] = { 4, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct borrow_args b = { .d = c };
+	DECLARE_COMPLETION_ONSTACK(go);
+	struct task_struct *t;
+	unsigned int i;
+	int ret;
+
+	fworld_budget_is_use(w);
+	a->block_release = &go;
+	init_completion(&b.done);
+	t = kthread_run(borrow_thread, &b, "msi_lease_borrow");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* A frees the vector it lends, then its release callback waits. */
+	for (i = 0; i < 100 && READ_ONCE(a->real) != 3; i++)
+		msleep(20);
+	mutex_lock(&a->lock);
+	ret = fdev_alloc(a, 1);
+	if (!ret)
+		a->own++;
+	mutex_unlock(&a->lock);
+	complete(&go);
+	wait_for_completion(&b.done);
+	a->block_release = NULL;
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_ASSERT_EQ(test, b.ret, 0);
+	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c,
+					       fworld_lease_of(w, &c->c)), 0);
+	fworld_expect_whole(test, w, own);
+}
+
+/*
  * A borrower that left while its borrow waited for the negotiate mutex
  * gets nothing: the check of its callbacks is made under the mutex.
  */
@@ -681,6 +722,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(returning_vectors_are_the_reclaims),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
+	KUNIT_CASE(released_vectors_are_the_borrowers),
 	KUNIT_CASE(stuck_pool_does_not_stop_others),
 	MSI_LEASE_KUNIT_CASE_PARAM_SLOW(storm_loses_nothing, storm_gen_params),
 	{}

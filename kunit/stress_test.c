@@ -38,8 +38,8 @@ MODULE_PARM_DESC(stress_seed, "seed of msi_lease_stress; 0 draws one");
 /*
  * Operations drawn, by bit of sx_kind_names.  Bit 15 (a driver resizing
  * its own vectors while it lends and borrows) is off by default: with
- * it, about once in a million operations a lender is left unable to take
- * back a vector it lent (its books one short of what it has): an open
+ * it, a few times in a million operations a lender is left unable to
+ * take back a vector it lent (its books short of what it has): an open
  * defect, see Documentation/design/msi_lease.rst, "Open defects".
  */
 static unsigned int stress_kinds = GENMASK(14, 0);
@@ -146,9 +146,9 @@ static void sx_dump(struct msi_lease_pool *pool)
 	pr_err("pool: budget %u held %u pending %u clients %u\n", pool->budget,
 	       pool->held, pool->pending, pool->nr_clients);
 	list_for_each_entry(c, &pool->clients, node)
-		pr_err("  client %llu: held %u lent %u borrowed %u pending %u releasing %u returning %u holding %u table %u kept %u mode %d\n",
+		pr_err("  client %llu: held %u lent %u borrowed %u pending %u releasing %u unfreed %u returning %u holding %u table %u kept %u mode %d\n",
 		       c->seq, c->held, c->lent, c->borrowed, c->pending,
-		       c->releasing, c->returning, c->holding, c->table,
+		       c->releasing, c->unfreed, c->returning, c->holding, c->table,
 		       c->kept, c->mode);
 	list_for_each_entry(l, &pool->leases, pool_node)
 		pr_err("  lease %llu: %u from %lld to %llu active %d booked %d\n",

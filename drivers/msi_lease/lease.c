@@ -150,7 +150,17 @@ ALLOW_ERROR_INJECTION(msi_lease_call_offer, ERRNO);
 static noinline __noclone int
 msi_lease_call_release(struct msi_lease_client *lender, unsigned int count)
 {
-	return lender->ops->release(lender, count);
+	struct msi_lease_pool *pool = lender->pool;
+	int ret;
+
+	spin_lock(&pool->lock);
+	lender->releaser = current;
+	spin_unlock(&pool->lock);
+	ret = lender->ops->release(lender, count);
+	spin_lock(&pool->lock);
+	lender->releaser = NULL;
+	spin_unlock(&pool->lock);
+	return ret;
 }
 ALLOW_ERROR_INJECTION(msi_lease_call_release, ERRNO);
 
@@ -647,6 +657,17 @@ static int borrow_alloc_leases(struct borrow *b, unsigned int from_pool)
  * free pool shrank, a lender can lend less, or the borrower's table
  * filled up).
  */
+/* @lease's lender's release is over (or was never made). */
+static void lender_unbook_release(struct msi_lease_lease *lease)
+{
+	struct msi_lease_client *lender = lease->piece.lender;
+
+	lockdep_assert_held(&lease->pool->lock);
+
+	lender->releasing -= lease->piece.count;
+	lender->unfreed -= min(lender->unfreed, lease->piece.count);
+}
+
 static int borrow_reserve(struct msi_lease_pool *pool,
 			  struct msi_lease_client *borrower, struct borrow *b,
 			  unsigned int from_pool, unsigned int total)
@@ -668,8 +689,10 @@ static int borrow_reserve(struct msi_lease_pool *pool,
 			goto unwind;
 		book(pool, lease, true);
 		lease_link(pool, lease, true);
-		if (lease->piece.lender)
+		if (lease->piece.lender) {
 			lease->piece.lender->releasing += lease->piece.count;
+			lease->piece.lender->unfreed += lease->piece.count;
+		}
 	}
 	spin_unlock(&pool->lock);
 	return 0;
@@ -677,8 +700,7 @@ static int borrow_reserve(struct msi_lease_pool *pool,
 unwind:
 	while (i--) {
 		if (b->leases[i]->piece.lender)
-			b->leases[i]->piece.lender->releasing -=
-				b->leases[i]->piece.count;
+			lender_unbook_release(b->leases[i]);
 		book(pool, b->leases[i], false);
 		lease_link(pool, b->leases[i], false);
 	}
@@ -706,7 +728,7 @@ static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
 		if (lender && i < failed)
 			lender_hold(pool, lender, b->leases[i]->piece.count);
 		if (lender && i > failed)
-			lender->releasing -= b->leases[i]->piece.count;
+			lender_unbook_release(b->leases[i]);
 	}
 	spin_unlock(&pool->lock);
 
@@ -738,7 +760,7 @@ static int lender_released(struct msi_lease_pool *pool,
 	int real;
 
 	spin_lock(&pool->lock);
-	lender->releasing -= lease->piece.count;
+	lender_unbook_release(lease);
 	spin_unlock(&pool->lock);
 	if (ret)
 		return ret;

@@ -237,12 +237,18 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 		spin_unlock(&pool->lock);
 		return max;
 	}
-	group = client_group(client) + client->releasing;
 	/*
-	 * Vectors on their way home are the reclaim's: any other allocation
-	 * of the client's meanwhile would take their place, and the reclaim
-	 * would find no room on a full bridge.
+	 * Vectors being released are the borrower's, vectors on their way
+	 * home the reclaim's: only the release callback may re-allocate the
+	 * former, only the reclaim the latter.  Any other allocation of the
+	 * client's meanwhile is admitted beside the released vectors it
+	 * still has (@unfreed), never in the place of those it freed, nor
+	 * of the returning ones (a reclaim would find no room on a full
+	 * bridge).
 	 */
+	group = client_group(client);
+	group += client->releaser == current ? client->releasing :
+					       client->unfreed;
 	if (client->reclaimer != current)
 		group -= min(group, client->returning);
 	slack = group > real ? group - real : 0;
@@ -285,6 +291,9 @@ static void client_settle(struct msi_lease_client *client,
 	reserved = min3(reserved, client->pending, pool->pending);
 	pool->pending -= reserved;
 	client->pending -= reserved;
+	/* The release callback frees what it lends. */
+	if (client->releaser == current && after < before)
+		client->unfreed -= min(client->unfreed, before - after);
 
 	group = client_group(client);
 	held = client->held;
@@ -591,6 +600,7 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 		    (client->mode == MSI_LEASE_MODE_NONE && client->held) ||
 		    client->lent > client->held ||
 		    client->releasing > client->lent ||
+		    client->unfreed > client->releasing ||
 		    client->returning > client->held - client->lent ||
 		    ((client->lent || client->borrowed) &&
 		     client->table != MSI_LEASE_UNLIMITED &&

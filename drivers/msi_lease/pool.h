@@ -138,9 +138,14 @@ struct msi_lease_pool_conf {
  * @lent: of @held, vectors out on loan (or being handed over)
  * @borrowed: vectors on loan to the client
  * @pending: of &msi_lease_pool.pending, the part admitted to this client
- * @releasing: of @lent, vectors booked for a borrow that the client has
- *	not freed yet (its release callback has not returned): it may still
- *	have them allocated, and may re-allocate as many meanwhile
+ * @releasing: of @lent, vectors booked for a borrow whose release
+ *	callback has not returned: its release callback (@releaser) may
+ *	re-allocate as many meanwhile
+ * @unfreed: of @releasing, vectors the release callback has not freed
+ *	yet: still allocated, so the client's other allocations are admitted
+ *	beside them, but never in their place once freed
+ * @releaser: the task running the client's release callback, NULL if
+ *	none
  * @returning: vectors whose loan ended and that the client is taking
  *	back (its reclaim callback has not returned): its own, but not
  *	allocated yet, so not lendable, and kept for the reclaim: only
@@ -176,6 +181,8 @@ struct msi_lease_client {
 	unsigned int borrowed;
 	unsigned int pending;
 	unsigned int releasing;
+	unsigned int unfreed;
+	struct task_struct *releaser;
 	unsigned int returning;
 	struct task_struct *reclaimer;
 	unsigned long changes;
