@@ -172,11 +172,18 @@ def main():
         f.write(f"{passed} {failed} {skipped}\n")
     # What the lane ran at scale (operations, injections, cycles), as the
     # tests reported it: "### ML-SCALE key count [seconds]".
+    # A key reported several times (the stress's parts) is summed.
+    scale = {}
+    for line in results + console:
+        m = re.search(r"### ML-SCALE (\S+) (\d+)(?: ([\d.]+)s)?$", line.rstrip())
+        if m:
+            n, t = scale.get(m.group(1), (0, None))
+            if m.group(3) is not None:
+                t = (t or 0.0) + float(m.group(3))
+            scale[m.group(1)] = (n + int(m.group(2)), t)
     with open(f"{args.outdir}/scale", "w") as f:
-        for line in results + console:
-            m = re.search(r"### ML-SCALE (\S+) (\d+)( \S+)?$", line.rstrip())
-            if m:
-                f.write(m.group(1) + " " + m.group(2) + (m.group(3) or "") + "\n")
+        for key, (n, t) in scale.items():
+            f.write(f"{key} {n}" + (f" {t:.1f}s" if t is not None else "") + "\n")
     return 1 if failed else 0
 
 
