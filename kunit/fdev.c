@@ -248,7 +248,40 @@ void fworld_budget_is_use(struct fworld *w)
 	KUNIT_ASSERT_EQ(w->test, msi_lease_pool_configure(&w->pool, &conf), 0);
 }
 
-/* Borrow and bind what was granted, as a driver does after the grant. */
+/*
+ * Bind what was granted, as a driver does after the grant.  Return: 0,
+ * or the error of the last piece that could not be bound (counted in
+ * @d->bind_failed).
+ */
+int fdev_bind(struct fdev *d, const struct msi_lease_grant *grant)
+{
+	unsigned int i;
+	int ret = 0, err;
+
+	mutex_lock(&d->lock);
+	for (i = 0; i < grant->nr_pieces; i++) {
+		const struct msi_lease_piece *p = &grant->pieces[i];
+		struct fbound *b;
+
+		if (!msi_lease_active(&d->c, p->id))
+			continue;
+		b = fdev_bound(d, 0);
+		err = b ? fdev_alloc(d, p->count) : -EMFILE;
+		if (err) {
+			pr_err("fdev: lease %llu: cannot bind %u: %d (real %u table %u)\n",
+			       p->id, p->count, err, d->real, d->table);
+			d->bind_failed++;
+			ret = err;
+			continue;
+		}
+		b->id = p->id;
+		b->count = p->count;
+	}
+	mutex_unlock(&d->lock);
+	return ret;
+}
+
+/* Borrow and bind what was granted. */
 int fdev_borrow(struct fdev *d, unsigned int count, u64 ns,
 		bool partial)
 {
@@ -256,28 +289,12 @@ int fdev_borrow(struct fdev *d, unsigned int count, u64 ns,
 		.count = count, .duration_ns = ns, .accept_partial = partial,
 	};
 	struct msi_lease_grant grant;
-	unsigned int i;
 	int ret;
 
 	ret = msi_lease_borrow(&d->c, &req, &grant);
 	if (ret)
 		return ret;
-	mutex_lock(&d->lock);
-	for (i = 0; i < grant.nr_pieces; i++) {
-		const struct msi_lease_piece *p = &grant.pieces[i];
-		struct fbound *b;
-
-		if (!msi_lease_active(&d->c, p->id))
-			continue;
-		b = fdev_bound(d, 0);
-		if (!b || fdev_alloc(d, p->count)) {
-			d->bind_failed++;
-			continue;
-		}
-		b->id = p->id;
-		b->count = p->count;
-	}
-	mutex_unlock(&d->lock);
+	fdev_bind(d, &grant);
 	msi_lease_grant_free(&grant);
 	return 0;
 }

@@ -70,6 +70,7 @@ struct fdev *fdev_new(struct fworld *w, unsigned int table,
 		      unsigned int own);
 void fdev_rejoin(struct fdev *d);
 void fworld_budget_is_use(struct fworld *w);
+int fdev_bind(struct fdev *d, const struct msi_lease_grant *grant);
 int fdev_borrow(struct fdev *d, unsigned int count, u64 ns,
 		bool partial);
 u64 fworld_first_lease(struct fworld *w);

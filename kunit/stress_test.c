@@ -173,36 +173,14 @@ static void sx_borrow(struct sx *s, struct sx_client *sc, u32 r, bool brief)
 	};
 	struct msi_lease_grant grant;
 	struct fdev *d = sc->d;
-	unsigned int i;
-	int ret;
 
 	if (msi_lease_borrow(sc->c, &req, &grant))
 		return;
 	atomic_long_add(grant.count, &s->granted);
 	if (grant.nr_pieces)
 		sc->ids[(r >> 26) % SX_IDS] = grant.pieces[0].id;
-	if (d) {
-		mutex_lock(&d->lock);
-		for (i = 0; i < grant.nr_pieces; i++) {
-			const struct msi_lease_piece *p = &grant.pieces[i];
-			struct fbound *b;
-
-			if (!msi_lease_active(&d->c, p->id))
-				continue;
-			b = fdev_bound(d, 0);
-			ret = b ? fdev_alloc(d, p->count) : -EMFILE;
-			if (ret) {
-				pr_err("lease %llu: cannot bind %u: %d (real %u table %u)\n",
-				       p->id, p->count, ret, d->real, d->table);
-				sx_dump(sc->pool);
-				d->bind_failed++;
-				continue;
-			}
-			b->id = p->id;
-			b->count = p->count;
-		}
-		mutex_unlock(&d->lock);
-	}
+	if (d && fdev_bind(d, &grant))
+		sx_dump(sc->pool);
 	msi_lease_grant_free(&grant);
 }
 

@@ -450,18 +450,29 @@ static ssize_t return_store(struct device *dev, struct device_attribute *attr,
 static struct device_attribute dev_attr_return =
 	__ATTR(return, 0200, NULL, return_store);
 
+/* Parse "ID MS" into a lease id and nanoseconds. */
+static int parse_id_ms(const char *buf, u64 *id, u64 *ns)
+{
+	u64 ms;
+
+	if (sscanf(buf, "%llu %llu", id, &ms) != 2 ||
+	    ms > U64_MAX / NSEC_PER_MSEC)
+		return -EINVAL;
+	*ns = ms * NSEC_PER_MSEC;
+	return 0;
+}
+
 /* "ID MS": ask the lender of borrowed lease ID for MS more. */
 static ssize_t renew_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
 {
 	struct sample_dev *sdev = dev_get_drvdata(dev);
-	u64 id, ms;
+	u64 id, ns;
 	int ret;
 
-	if (sscanf(buf, "%llu %llu", &id, &ms) != 2 || !ms ||
-	    ms > U64_MAX / NSEC_PER_MSEC)
-		return -EINVAL;
-	ret = msi_lease_renew(sdev->client, id, ms * NSEC_PER_MSEC);
+	ret = parse_id_ms(buf, &id, &ns);
+	if (!ret)
+		ret = msi_lease_renew(sdev->client, id, ns);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_WO(renew);
@@ -471,13 +482,12 @@ static ssize_t recall_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
 	struct sample_dev *sdev = dev_get_drvdata(dev);
-	u64 id, ms;
+	u64 id, ns;
 	int ret;
 
-	if (sscanf(buf, "%llu %llu", &id, &ms) != 2 ||
-	    ms > U64_MAX / NSEC_PER_MSEC)
-		return -EINVAL;
-	ret = msi_lease_recall(sdev->client, id, ms * NSEC_PER_MSEC);
+	ret = parse_id_ms(buf, &id, &ns);
+	if (!ret)
+		ret = msi_lease_recall(sdev->client, id, ns);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_WO(recall);
