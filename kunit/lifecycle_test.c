@@ -386,6 +386,52 @@ static void returning_vectors_are_the_reclaims(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
+/*
+ * The lender's driver grows while its loan comes home, on a bridge with
+ * one vector free: it takes that one, not a returning one, and it is
+ * booked to the lender at once.  Left unbooked, the vector looked free
+ * to everyone, another function took it, and the reclaim found no room
+ * (msi_lease_stress with drivers resizing found it).
+ */
+static void lender_growth_during_reclaim_is_booked(struct kunit *test)
+{
+	static const unsigned int own[] = { 5, 2, 1 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct fdev *b = fdev_new(w, 8, 1);
+	struct msi_lease_pool_conf conf;
+	DECLARE_COMPLETION_ONSTACK(go);
+	int ret_a, ret_b;
+
+	fworld_budget_is_use(w);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, 20 * MS, false), 0);
+	msi_lease_pool_get_conf(&w->pool, &conf);
+	conf.budget++;
+	KUNIT_ASSERT_EQ(test, msi_lease_pool_configure(&w->pool, &conf), 0);
+	a->block_reclaim = &go;
+	/* The lease expires; its end stops in A's reclaim. */
+	msleep(100);
+	mutex_lock(&a->lock);
+	ret_a = fdev_alloc(a, 1);
+	if (!ret_a)
+		a->own++;
+	mutex_unlock(&a->lock);
+	mutex_lock(&b->lock);
+	ret_b = fdev_alloc(b, 1);
+	if (!ret_b)
+		b->own++;
+	mutex_unlock(&b->lock);
+	complete(&go);
+	KUNIT_EXPECT_EQ(test, ret_a, 0);
+	KUNIT_EXPECT_EQ(test, ret_b, -ENOSPC);
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 2000));
+	a->block_reclaim = NULL;
+	KUNIT_EXPECT_EQ(test, a->reclaimed, 2);
+	KUNIT_EXPECT_EQ(test, a->reclaim_failed, 0);
+	fworld_expect_whole(test, w, own);
+}
+
 struct revoke_args {
 	struct msi_lease_pool *pool;
 	u64 id;
@@ -720,6 +766,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(huge_durations_do_not_wrap),
 	KUNIT_CASE(leaving_lender_waits_for_reclaim),
 	KUNIT_CASE(returning_vectors_are_the_reclaims),
+	KUNIT_CASE(lender_growth_during_reclaim_is_booked),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(released_vectors_are_the_borrowers),

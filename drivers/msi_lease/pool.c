@@ -61,6 +61,30 @@ static unsigned int client_group(const struct msi_lease_client *client)
 	return client->held - client->lent + client->borrowed;
 }
 
+/*
+ * What the current task may have allocated of @client's without taking
+ * from the free pool.  Vectors being released are the borrower's,
+ * vectors on their way home the reclaim's: only the release callback may
+ * re-allocate the former, only the reclaim the latter.  Any other
+ * allocation of the client's meanwhile counts beside the released
+ * vectors it still has (@unfreed), never in the place of those it
+ * freed, nor of the returning ones (a reclaim would find no room on a
+ * full bridge).  Admission and settling must agree on it: what one
+ * admits from the free pool the other books.
+ */
+static unsigned int client_usable(const struct msi_lease_client *client)
+{
+	unsigned int group = client_group(client);
+
+	lockdep_assert_held(&client->pool->lock);
+
+	group += client->releaser == current ? client->releasing :
+					       client->unfreed;
+	if (client->reclaimer != current)
+		group -= min(group, client->returning);
+	return group;
+}
+
 /* Add (or remove) a client's group to (from) its pool's totals. */
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add)
@@ -237,20 +261,7 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 		spin_unlock(&pool->lock);
 		return max;
 	}
-	/*
-	 * Vectors being released are the borrower's, vectors on their way
-	 * home the reclaim's: only the release callback may re-allocate the
-	 * former, only the reclaim the latter.  Any other allocation of the
-	 * client's meanwhile is admitted beside the released vectors it
-	 * still has (@unfreed), never in the place of those it freed, nor
-	 * of the returning ones (a reclaim would find no room on a full
-	 * bridge).
-	 */
-	group = client_group(client);
-	group += client->releaser == current ? client->releasing :
-					       client->unfreed;
-	if (client->reclaimer != current)
-		group -= min(group, client->returning);
+	group = client_usable(client);
 	slack = group > real ? group - real : 0;
 	free = msi_lease_pool_free_locked(pool);
 	/*
@@ -295,7 +306,7 @@ static void client_settle(struct msi_lease_client *client,
 	if (client->releaser == current && after < before)
 		client->unfreed -= min(client->unfreed, before - after);
 
-	group = client_group(client);
+	group = client_usable(client);
 	held = client->held;
 	if (!client->lent && !client->borrowed && !client->pending &&
 	    !client->holding)
