@@ -771,6 +771,9 @@ static int lender_released(struct msi_lease_pool *pool,
 	if (real > msi_lease_client_entitled(lender))
 		ret = -EBUSY;
 	spin_unlock(&pool->lock);
+	if (ret)
+		pr_warn("lease %llu: lender kept vectors it said it released\n",
+			lease->piece.id);
 	return ret;
 }
 
@@ -797,9 +800,6 @@ static int borrow_release(struct msi_lease_pool *pool,
 	if (!ret)
 		return 0;
 
-	if (ret == -EBUSY)
-		pr_warn("lease %llu: lender kept vectors it said it released\n",
-			b->leases[i]->piece.id);
 	trace_msi_lease_rollback(borrower, lender, ret);
 	borrow_rollback(pool, b, i);
 	return ret;
