@@ -85,6 +85,23 @@ static unsigned int client_usable(const struct msi_lease_client *client)
 	return group;
 }
 
+/*
+ * Table entries left for @client's allocations beside @real allocated
+ * and the entries its loans need to come home: every lent vector but
+ * those a release callback has yet to free, and those returning.
+ */
+static unsigned int client_home_room(const struct msi_lease_client *client,
+				     unsigned int real)
+{
+	u64 used = (u64)real + client->lent - client->unfreed +
+		   client->returning;
+	u64 table = min_t(u64, client->table, INT_MAX);
+
+	lockdep_assert_held(&client->pool->lock);
+
+	return table > used ? table - used : 0;
+}
+
 /* Add (or remove) a client's group to (from) its pool's totals. */
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add)
@@ -263,6 +280,14 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	}
 	group = client_usable(client);
 	slack = group > real ? group - real : 0;
+	/*
+	 * The returning vectors are booked as the client's already: the
+	 * reclaim takes them back whatever the client allocated meanwhile
+	 * that the books could not tell from a binding (the re-count after
+	 * the reclaim charges that to it).  A loan always comes home.
+	 */
+	if (client->reclaimer == current)
+		slack = max(slack, client->returning);
 	free = msi_lease_pool_free_locked(pool);
 	/*
 	 * While loans are out, growth past the group must leave the table
@@ -271,6 +296,10 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	if (client->lent || client->borrowed)
 		free = min(free, msi_lease_client_room(client));
 	room = free > INT_MAX - slack ? INT_MAX : slack + free;
+	/* Nothing but the reclaim takes a table entry a loan needs. */
+	if (client->reclaimer != current &&
+	    (client->lent > client->unfreed || client->returning))
+		room = min(room, client_home_room(client, real));
 	if (room < min) {
 		spin_unlock(&pool->lock);
 		return -ENOSPC;
