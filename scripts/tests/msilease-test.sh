@@ -64,5 +64,136 @@ for cmd in status devices leases; do
 	fi
 done
 
+# msi-lease.conf(5): a made-up tree with two bridges, two functions.
+r=$tmp/conf
+for b in pci0000:00 pci0000:20; do
+	mkdir -p "$r/bridges/$b/functions"
+	echo unlimited > "$r/bridges/$b/budget"
+	echo "[parallel] sequential none" > "$r/bridges/$b/negotiation"
+	echo "[closest] priority least-loaded" > "$r/bridges/$b/policy"
+	echo 60000 > "$r/bridges/$b/max_lease_ms"
+done
+mkfn()	# BRIDGE ADDR DRIVER VENDOR DEVICE
+{
+	local d=$r/bridges/$1/functions/$2
+
+	mkdir -p "$d/device"
+	echo 1 > "$d/cooperative"
+	echo 0 > "$d/priority"
+	echo 1 > "$d/floor"
+	echo 4 > "$d/max_lend"
+	echo "$3" > "$d/driver"
+	echo "0x$4" > "$d/device/vendor"
+	echo "0x$5" > "$d/device/device"
+}
+mkfn pci0000:00 0000:00:03.0 msi_lease_sample 1af4 1110
+mkfn pci0000:20 0000:21:00.0 nvme 1b36 0010
+reset_writes()
+{
+	find "$r" -name settings -o -name terms | xargs rm -f
+	for f in "$r"/bridges/*/ "$r"/bridges/*/functions/*/; do
+		case $f in */functions/*) : > "$f/terms" ;; *) : > "$f/settings" ;; esac
+	done
+}
+cat > "$tmp/good.conf" <<'CONF'
+# comment
+bridge pci0000:00 budget=24 policy=priority   # trailing comment
+bridge * max_lease_ms=1000
+function 1af4:1110 priority=5
+function driver=nvme floor=2
+function 21:00.0 max_lend=3 floor=3
+function * cooperative=1
+CONF
+reset_writes
+if out=$(run "$r" apply "$tmp/good.conf" 2>&1) &&
+   [ "$(cat "$r/bridges/pci0000:00/settings")" = "budget=24 policy=priority max_lease_ms=1000" ] &&
+   [ "$(cat "$r/bridges/pci0000:20/settings")" = "max_lease_ms=1000" ] &&
+   [ "$(cat "$r/bridges/pci0000:00/functions/0000:00:03.0/terms")" = "priority=5" ] &&
+   [ "$(cat "$r/bridges/pci0000:20/functions/0000:21:00.0/terms")" = "floor=3 max_lend=3" ] &&
+   echo "$out" | grep -qx "bridge pci0000:00: budget unlimited -> 24, policy closest -> priority, max_lease_ms 60000 -> 1000"; then
+	ok apply_selects_merges_and_writes_once
+else
+	not_ok apply_selects_merges_and_writes_once "$out" "$(grep -r . "$r" --include=settings --include=terms)"
+fi
+
+cat > "$tmp/bad.conf" <<'CONF'
+bridge pci0000:00 budget=lots
+function 0000:00:03.0 colour=blue
+frobnicate
+function 1b36:0010
+function 99:99.9 floor=1
+bridge pci0000:20 budget=7
+function 0000:00:03.0 floor
+CONF
+reset_writes
+out=$(run "$r" apply "$tmp/bad.conf" 2>&1) && rc=0 || rc=$?
+want="$tmp/bad.conf:1: budget: bad value 'lots'
+$tmp/bad.conf:2: function has no key 'colour'
+$tmp/bad.conf:3: expected 'bridge' or 'function', got 'frobnicate'
+$tmp/bad.conf:4: function 1b36:0010: no KEY=VALUE
+$tmp/bad.conf:5: function '99:99.9': not a PCI address, vendor:device or driver=NAME
+$tmp/bad.conf:7: expected KEY=VALUE, got 'floor'"
+if [ "$rc" = 1 ] &&
+   [ "$(echo "$out" | sed -n 's/^msilease: //p')" = "$want" ] &&
+   [ "$(cat "$r/bridges/pci0000:20/settings")" = "budget=7" ]; then
+	ok apply_reports_bad_lines_applies_good
+else
+	not_ok apply_reports_bad_lines_applies_good "rc $rc" "$out"
+fi
+
+reset_writes
+if out=$(run "$r" apply -n "$tmp/good.conf" 2>&1) &&
+   [ -z "$(cat "$r"/bridges/*/settings "$r"/bridges/*/functions/*/terms)" ] &&
+   echo "$out" | grep -q "^would change function 0000:00:03.0: priority 0 -> 5$"; then
+	ok apply_dry_run_writes_nothing
+else
+	not_ok apply_dry_run_writes_nothing "$out"
+fi
+
+reset_writes
+if out=$(run "$r" apply --function 21:00.0 "$tmp/good.conf" 2>&1) &&
+   [ -z "$(cat "$r"/bridges/*/settings "$r/bridges/pci0000:00/functions/0000:00:03.0/terms")" ] &&
+   [ "$(cat "$r/bridges/pci0000:20/functions/0000:21:00.0/terms")" = "floor=3 max_lend=3" ]; then
+	ok apply_function_touches_only_it
+else
+	not_ok apply_function_touches_only_it "$out"
+fi
+
+reset_writes
+if run "$r" dump > "$tmp/dump.conf" 2>&1 &&
+   grep -qx "bridge pci0000:20 budget=unlimited negotiation=parallel policy=closest max_lease_ms=60000" "$tmp/dump.conf" &&
+   grep -qx "function 0000:00:03.0 cooperative=1 priority=0 floor=1 max_lend=4" "$tmp/dump.conf" &&
+   out=$(run "$r" apply "$tmp/dump.conf" 2>&1) && [ -z "$out" ] &&
+   [ -z "$(cat "$r"/bridges/*/settings "$r"/bridges/*/functions/*/terms)" ]; then
+	ok dump_then_apply_changes_nothing
+else
+	not_ok dump_then_apply_changes_nothing "$out" "$(cat "$tmp/dump.conf")"
+fi
+
+# Bash completion: commands, bridges and functions from the tree, keys.
+complete_words()
+{
+	bash -c '
+		_init_completion() {
+			cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+			words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+		}
+		_filedir() { :; }
+		compopt() { :; }
+		. "$0"
+		COMP_WORDS=("$@") COMP_CWORD=$(($# - 1))
+		_msilease
+		echo "${COMPREPLY[*]}"' "$top/tools/msilease/msilease.bash-completion" "$@"
+}
+if [ "$(complete_words msilease ap)" = apply ] &&
+   [ "$(complete_words msilease --root "$r" terms "")" = "0000:00:03.0 0000:21:00.0" ] &&
+   [ "$(complete_words msilease --root "$r" leases "")" = "pci0000:00 pci0000:20" ] &&
+   [ "$(complete_words msilease --root "$r" set pci0000:00 po)" = "policy=" ] &&
+   [ "$(complete_words msilease apply --f)" = "--function" ]; then
+	ok bash_completion
+else
+	not_ok bash_completion "$(complete_words msilease --root "$r" terms "")"
+fi
+
 echo "msilease: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -19,7 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define VERSION "0.2"
+#define VERSION "0.3"
+
+#ifndef CONF_DIR
+#define CONF_DIR "/etc"
+#endif
 
 enum { EX_OK, EX_REFUSED, EX_USAGE, EX_MISSING };
 
@@ -48,8 +52,15 @@ static void usage(FILE *f)
 "                            change cooperative, priority, floor, max_lend\n"
 "                            of a function, all at once\n"
 "  revoke BRIDGE ID          end a lease now\n"
+"  apply [-n] [--function ADDR] [FILE]\n"
+"                            apply msi-lease.conf(5) settings (default:\n"
+"                            " CONF_DIR "/msi-lease.conf and " CONF_DIR "/msi-lease.d/*.conf),\n"
+"                            one atomic write per bridge and function;\n"
+"                            -n shows what would change\n"
+"  dump                      every bridge's and function's settings, in\n"
+"                            msi-lease.conf(5) form\n"
 "\n"
-"Exit status: 0 done, 1 refused by the kernel, 2 bad usage,\n"
+"Exit status: 0 done, 1 refused by the kernel (or a bad line), 2 bad usage,\n"
 "3 msi_lease not loaded or no such bridge, function or lease.\n"
 "See msilease(8).\n");
 }
@@ -368,6 +379,400 @@ static int pairs(int argc, char **argv, char *line, size_t len)
 	return argc ? 0 : -1;
 }
 
+/*
+ * Settings that survive a reboot: msi-lease.conf(5).  One line per bridge
+ * or function, with the keys of its sysfs knobs:
+ *
+ *   bridge   SELECTOR KEY=VALUE...	budget negotiation policy max_lease_ms
+ *   function SELECTOR KEY=VALUE...	cooperative priority floor max_lend
+ *
+ * A bridge is selected by its name or "*"; a function by its PCI address
+ * (0000:41:00.0, or 41:00.0 in domain 0), by vendor:device in hex, by
+ * driver=NAME, or by "*".  Every line that selects an object adds its
+ * keys, later lines winning; each object then gets one write of what
+ * changed to its settings or terms file, which the kernel applies whole
+ * or not at all.
+ */
+#define NR_KEYS 4
+
+struct kind {
+	const char *word;		/* first word of a line */
+	const char *file;		/* the all-at-once file */
+	const char *keys[NR_KEYS];
+};
+
+static const struct kind kinds[] = {
+	{ "bridge", "settings",
+	  { "budget", "negotiation", "policy", "max_lease_ms" } },
+	{ "function", "terms",
+	  { "cooperative", "priority", "floor", "max_lend" } },
+};
+
+struct rule {
+	const struct kind *kind;
+	char sel[64];
+	char val[NR_KEYS][32];		/* "" when the line does not set it */
+	char where[256];		/* FILE:LINE */
+};
+
+static struct rule *rules;
+static int nr_rules, bad_lines;
+
+static void bad(const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void bad(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "msilease: %s: ", where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	bad_lines++;
+}
+
+static int all_of(const char *s, const char *set)
+{
+	return *s && strspn(s, set) == strlen(s);
+}
+
+/* Values as the kernel takes them: numbers, or one word. */
+static int value_ok(const char *key, const char *val)
+{
+	const char *digits = "0123456789";
+
+	if (!strcmp(key, "budget"))
+		return !strcmp(val, "unlimited") || all_of(val, digits);
+	if (!strcmp(key, "cooperative"))
+		return !strcmp(val, "0") || !strcmp(val, "1");
+	if (!strcmp(key, "priority"))
+		return all_of(val + (*val == '-'), digits);
+	if (!strcmp(key, "negotiation") || !strcmp(key, "policy"))
+		return all_of(val, "abcdefghijklmnopqrstuvwxyz-");
+	return all_of(val, digits);
+}
+
+/* A PCI address, with its domain added if it had none; 0 if not one. */
+static int pci_addr(const char *s, char *out, size_t len)
+{
+	unsigned int d = 0, b, dev, fn;
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dev, &fn, &tail) != 4 &&
+	    (d = 0, sscanf(s, "%x:%x.%x%c", &b, &dev, &fn, &tail) != 3))
+		return 0;
+	if (d > 0xffff || b > 0xff || dev > 0x1f || fn > 7)
+		return 0;
+	snprintf(out, len, "%04x:%02x:%02x.%x", d, b, dev, fn);
+	return 1;
+}
+
+static int selector_ok(const struct kind *k, char *sel)
+{
+	unsigned int v, d;
+	char tail, addr[32];
+
+	if (!strcmp(sel, "*"))
+		return 1;
+	if (k == &kinds[0])
+		return all_of(sel, "abcdefghijklmnopqrstuvwxyz0123456789:._-");
+	if (!strncmp(sel, "driver=", 7))
+		return all_of(sel + 7, "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	if (pci_addr(sel, addr, sizeof(addr))) {
+		snprintf(sel, 64, "%s", addr);
+		return 1;
+	}
+	return strlen(sel) == 9 && sel[4] == ':' &&
+	       sscanf(sel, "%4x:%4x%c", &v, &d, &tail) == 2;
+}
+
+/* One line of a configuration file; a bad one is reported and skipped. */
+static void parse_line(char *line, const char *where)
+{
+	char *save, *word, *sel, *pair, *eq;
+	const struct kind *k = NULL;
+	struct rule r = { 0 };
+	int i, any = 0;
+
+	line[strcspn(line, "#\n")] = '\0';
+	word = strtok_r(line, " \t", &save);
+	if (!word)
+		return;
+	for (i = 0; i < 2; i++)
+		if (!strcmp(word, kinds[i].word))
+			k = &kinds[i];
+	if (!k) {
+		bad(where, "expected 'bridge' or 'function', got '%s'", word);
+		return;
+	}
+	sel = strtok_r(NULL, " \t", &save);
+	if (!sel || strlen(sel) >= sizeof(r.sel) || strchr(sel, '=') == sel) {
+		bad(where, "%s: expected a selector", k->word);
+		return;
+	}
+	snprintf(r.sel, sizeof(r.sel), "%s", sel);
+	if (!selector_ok(k, r.sel)) {
+		bad(where, "%s '%s': not a %s", k->word, sel,
+		    k == &kinds[0] ? "bridge name" :
+		    "PCI address, vendor:device or driver=NAME");
+		return;
+	}
+	while ((pair = strtok_r(NULL, " \t", &save))) {
+		eq = strchr(pair, '=');
+		if (!eq) {
+			bad(where, "expected KEY=VALUE, got '%s'", pair);
+			return;
+		}
+		*eq++ = '\0';
+		for (i = 0; i < NR_KEYS && strcmp(pair, k->keys[i]); i++)
+			;
+		if (i == NR_KEYS) {
+			bad(where, "%s has no key '%s'", k->word, pair);
+			return;
+		}
+		if (strlen(eq) >= sizeof(r.val[i]) || !value_ok(pair, eq)) {
+			bad(where, "%s: bad value '%s'", pair, eq);
+			return;
+		}
+		snprintf(r.val[i], sizeof(r.val[i]), "%s", eq);
+		any = 1;
+	}
+	if (!any) {
+		bad(where, "%s %s: no KEY=VALUE", k->word, sel);
+		return;
+	}
+	r.kind = k;
+	snprintf(r.where, sizeof(r.where), "%s", where);
+	rules = realloc(rules, (nr_rules + 1) * sizeof(*rules));
+	if (!rules) {
+		perror("msilease");
+		exit(EX_REFUSED);
+	}
+	rules[nr_rules++] = r;
+}
+
+/* Read @path ("-": standard input); a missing file is an error if @must. */
+static int parse_file(const char *path, int must)
+{
+	char line[1024], where[256];
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	int n = 0;
+
+	if (!f) {
+		if (!must && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "msilease: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		snprintf(where, sizeof(where), "%s:%d", path, n);
+		if (!strchr(line, '\n') && !feof(f)) {
+			bad(where, "line too long");
+			while (fgets(line, sizeof(line), f) &&
+			       !strchr(line, '\n'))
+				;
+			continue;
+		}
+		parse_line(line, where);
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+static int conf_suffix(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 &&
+	       !strcmp(d->d_name + n - 5, ".conf");
+}
+
+/* The default files: msi-lease.conf, then msi-lease.d/ in name order. */
+static int parse_default(void)
+{
+	char path[4096];
+	struct dirent **list;
+	int n, i, ret;
+
+	ret = parse_file(CONF_DIR "/msi-lease.conf", 0);
+	n = scandir(CONF_DIR "/msi-lease.d", &list, conf_suffix, alphasort);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), CONF_DIR "/msi-lease.d/%s",
+			 list[i]->d_name);
+		if (parse_file(path, 1))
+			ret = -1;
+		free(list[i]);
+	}
+	if (n >= 0)
+		free(list);
+	return ret;
+}
+
+/* Does @r select the object @name (in @dir, for a function's identity)? */
+static int selects(const struct rule *r, const char *name, const char *dir)
+{
+	char v[32], d[32], id[16];
+
+	if (!strcmp(r->sel, "*") || !strcmp(r->sel, name))
+		return 1;
+	if (r->kind == &kinds[0])
+		return 0;
+	if (!strncmp(r->sel, "driver=", 7))
+		return !strcmp(readf(v, sizeof(v), "%s/driver", dir),
+			       r->sel + 7);
+	readf(v, sizeof(v), "%s/device/vendor", dir);
+	readf(d, sizeof(d), "%s/device/device", dir);
+	snprintf(id, sizeof(id), "%s:%s", v + 2 * !strncmp(v, "0x", 2),
+		 d + 2 * !strncmp(d, "0x", 2));
+	return !strcasecmp(id, r->sel);
+}
+
+/*
+ * Apply the rules to one object in @dir: one write of the keys whose
+ * value differs, then say what changed, or what refused and where.
+ */
+static int apply_one(const struct kind *k, const char *name,
+		     const char *dir, int dry)
+{
+	const char *where[NR_KEYS] = { 0 };
+	char want[NR_KEYS][32], cur[NR_KEYS][256], line[512] = "";
+	char msg[1024] = "", lines[1024] = "", path[8192];
+	int i, j, fd, err = 0;
+	size_t used = 0, mused = 0;
+	ssize_t n;
+
+	for (j = 0; j < nr_rules; j++) {
+		if (rules[j].kind != k || !selects(&rules[j], name, dir))
+			continue;
+		for (i = 0; i < NR_KEYS; i++) {
+			if (!*rules[j].val[i])
+				continue;
+			snprintf(want[i], sizeof(want[i]), "%s",
+				 rules[j].val[i]);
+			where[i] = rules[j].where;
+		}
+	}
+	for (i = 0; i < NR_KEYS; i++) {
+		if (!where[i])
+			continue;
+		readf(cur[i], sizeof(cur[i]), "%s/%s", dir, k->keys[i]);
+		if (!strcmp(choice(cur[i]), want[i]))
+			continue;
+		used += snprintf(line + used, sizeof(line) - used, "%s%s=%s",
+				 used ? " " : "", k->keys[i], want[i]);
+		mused += snprintf(msg + mused, sizeof(msg) - mused,
+				  "%s%s %s -> %s", mused ? ", " : "",
+				  k->keys[i], choice(cur[i]), want[i]);
+		if (!strstr(lines, where[i]))
+			snprintf(lines + strlen(lines),
+				 sizeof(lines) - strlen(lines), "%s%s",
+				 *lines ? ", " : "", where[i]);
+	}
+	if (!used)
+		return EX_OK;
+	if (!dry) {
+		snprintf(path, sizeof(path), "%s/%s", dir, k->file);
+		fd = open(path, O_WRONLY);
+		if (fd < 0) {
+			err = errno;
+		} else {
+			n = write(fd, line, strlen(line));
+			err = n < 0 ? errno : 0;
+			close(fd);
+		}
+	}
+	if (err) {
+		fprintf(stderr, "msilease: %s: %s %s refused '%s': %s\n",
+			lines, k->word, name, line, strerror(err));
+		return EX_REFUSED;
+	}
+	printf("%s%s %s: %s\n", dry ? "would change " : "", k->word, name,
+	       msg);
+	return EX_OK;
+}
+
+/* Apply to every bridge and function, or to function @only. */
+static int cmd_apply(const char *file, const char *only, int dry)
+{
+	char dir[4096], bdir[4608], fdir[5120], addr[32];
+	struct dirent **b, **fn;
+	int nb, nf, i, j, ret = EX_OK, r, found = !only;
+
+	if (only && !pci_addr(only, addr, sizeof(addr))) {
+		fprintf(stderr, "msilease: '%s' is not a PCI address\n", only);
+		return EX_USAGE;
+	}
+	if (file ? parse_file(file, 1) : parse_default())
+		ret = EX_REFUSED;
+	snprintf(dir, sizeof(dir), "%s/bridges", root);
+	nb = names(dir, &b);
+	for (i = 0; i < nb; i++) {
+		snprintf(bdir, sizeof(bdir), "%s/%s", dir, b[i]->d_name);
+		if (!only) {
+			r = apply_one(&kinds[0], b[i]->d_name, bdir, dry);
+			ret = r ? r : ret;
+		}
+		snprintf(fdir, sizeof(fdir), "%s/functions", bdir);
+		nf = names(fdir, &fn);
+		for (j = 0; j < nf; j++) {
+			if (only && strcmp(fn[j]->d_name, addr))
+				continue;
+			found = 1;
+			snprintf(fdir, sizeof(fdir), "%s/functions/%s", bdir,
+				 fn[j]->d_name);
+			r = apply_one(&kinds[1], fn[j]->d_name, fdir, dry);
+			ret = r ? r : ret;
+		}
+		free_names(fn, nf);
+	}
+	free_names(b, nb);
+	free(rules);
+	if (!found) {
+		fprintf(stderr, "msilease: no function %s\n", only);
+		return EX_MISSING;
+	}
+	return bad_lines && !ret ? EX_REFUSED : ret;
+}
+
+/* Every bridge's and function's settings, as msi-lease.conf lines. */
+static int cmd_dump(void)
+{
+	char dir[4096], bdir[4608], fdir[5120], v[256];
+	struct dirent **b, **fn;
+	int nb, nf, i, j, k;
+
+	printf("# msilease dump: every bridge's settings and every function's terms\n");
+	snprintf(dir, sizeof(dir), "%s/bridges", root);
+	nb = names(dir, &b);
+	for (i = 0; i < nb; i++) {
+		snprintf(bdir, sizeof(bdir), "%s/%s", dir, b[i]->d_name);
+		printf("bridge %s", b[i]->d_name);
+		for (k = 0; k < NR_KEYS; k++)
+			if (*readf(v, sizeof(v), "%s/%s", bdir,
+				   kinds[0].keys[k]))
+				printf(" %s=%s", kinds[0].keys[k], choice(v));
+		printf("\n");
+		snprintf(fdir, sizeof(fdir), "%s/functions", bdir);
+		nf = names(fdir, &fn);
+		for (j = 0; j < nf; j++) {
+			printf("function %s", fn[j]->d_name);
+			for (k = 0; k < NR_KEYS; k++)
+				if (*readf(v, sizeof(v), "%s/%s/%s", fdir,
+					   fn[j]->d_name, kinds[1].keys[k]))
+					printf(" %s=%s", kinds[1].keys[k], v);
+			printf("\n");
+		}
+		free_names(fn, nf);
+	}
+	free_names(b, nb);
+	return EX_OK;
+}
+
 static int cmd_watch(int argc, char **argv)
 {
 	int secs = argc > 0 ? atoi(argv[0]) : 1;
@@ -459,6 +864,30 @@ int main(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "bridges/%s/functions/%s", bridge,
 			 argv[0]);
 		return writef(line, argv[0], dir, "terms");
+	}
+	if (!strcmp(cmd, "dump") && argc == 0)
+		return cmd_dump();
+	if (!strcmp(cmd, "apply")) {
+		const char *only = NULL;
+		int dry = 0;
+
+		for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+			if (!strcmp(argv[i], "-n") ||
+			    !strcmp(argv[i], "--dry-run")) {
+				dry = 1;
+			} else if (!strcmp(argv[i], "--function") &&
+				   i + 1 < argc) {
+				only = argv[++i];
+			} else {
+				usage(stderr);
+				return EX_USAGE;
+			}
+		}
+		if (argc - i > 1) {
+			usage(stderr);
+			return EX_USAGE;
+		}
+		return cmd_apply(i < argc ? argv[i] : NULL, only, dry);
 	}
 	if (!strcmp(cmd, "revoke") && argc == 2) {
 		char *end;
