@@ -53,6 +53,10 @@ gcc -static -O2 -Wall -Wextra -Werror -Wno-format-truncation \
 	-o "$root/msi_lease/msi-lease-verify" "$ML_TOP/scripts/guest/verify.c"
 gcc -static -O2 -Wall -Wextra -Werror \
 	-o "$root/bin/msilease" "$ML_TOP/tools/msilease/msilease.c"
+# Where the package's udev rules run it from, and the rules themselves.
+mkdir -p "$root/usr/sbin"
+ln -s /bin/msilease "$root/usr/sbin/msilease"
+cp "$ML_TOP/tools/msilease/60-msi-lease.rules" "$root/msi_lease/"
 chmod +x "$root/init"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
