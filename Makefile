@@ -8,6 +8,8 @@
 #   make bench         hook overhead and live vs re-allocating moves, as ratios
 #   make tools         the msilease CLI (tools/msilease/msilease)
 #   make install       the modules (for KDIR's kernel), msilease and its man page
+#   make deb           Debian packages msi-lease-dkms and msi-lease-tools, built
+#                      from a copy of the tree into $MSI_LEASE_CACHE/deb, lintian-clean
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -28,6 +30,9 @@ check:
 bench:
 	scripts/bench.sh
 
+deb:
+	scripts/deb.sh
+
 tools: tools/msilease/msilease
 
 PREFIX ?= /usr/local
@@ -38,7 +43,11 @@ install: modules tools
 	install -D -m 0644 tools/msilease/msilease.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/msilease.8
 
-tools/msilease/msilease: tools/msilease/msilease.c
-	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line
+# (dpkg-buildflags' hardening flags in the Debian package).
+CFLAGS ?= -O2
 
-.PHONY: all modules clean demo check bench tools install
+tools/msilease/msilease: tools/msilease/msilease.c
+	$(CC) -Wall -Wextra -Werror $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+.PHONY: all modules clean demo check bench deb tools install

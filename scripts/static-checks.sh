@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks over the project's kernel sources, each a test:
 #   checkpatch --strict, kernel-doc on every source file, sparse (C=2) and
-#   W=1 builds against each lane's kernel (sparse on the debug lane), and
-#   a DKMS build (dkms.conf) against each stock kernel's headers, and the
-#   rig's own tests (scripts/tests/).
+#   W=1 builds against each lane's kernel (sparse on the debug lane), the
+#   Debian packages (make deb: built, lintian-clean, their files), a DKMS
+#   build from the packaged sources against each stock kernel's headers,
+#   and the rig's own tests (scripts/tests/).
 # Prints one "ok/not ok" line per check and writes "passed failed 0" to
 # the file given as $1.
 . "$(dirname "$0")/lib.sh"
@@ -88,25 +89,71 @@ for lane in ${ML_STATIC_LANES:-stock-6.1 stock-6.12 debug newest}; do
 	check "w1_sparse_$lane" sparse_build "$lane"
 done
 
-# DKMS builds and installs msi_lease.ko from dkms.conf for a given kernel;
-# build it for each stock kernel into a private tree (nothing installed).
+# The Debian packages, as make deb builds them (lintian-clean), unpacked
+# with dpkg-deb -x (no maintainer scripts) into a throw-away root: their
+# files, msilease's version, and one version everywhere.
+deb_root=$ML_CACHE/deb-root
+deb_ver=$(dpkg-parsechangelog -l "$ML_TOP/debian/changelog" -S Version)
+deb_package()
+{
+	local debs d f out ver=$deb_ver bad=0
+
+	rm -rf "$deb_root"
+	debs=$("$ML_TOP/scripts/deb.sh") || return 1
+	mkdir -p "$deb_root"
+	for d in $debs; do
+		case ${d##*/} in
+		msi-lease-dkms_*.deb|msi-lease-tools_*.deb)
+			dpkg-deb -x "$d" "$deb_root" || return 1 ;;
+		esac
+	done
+	for f in usr/sbin/msilease usr/share/man/man8/msilease.8.gz \
+		usr/share/man/man5/msi-lease.conf.5.gz etc/msi-lease.conf \
+		etc/msi-lease.d/ lib/udev/rules.d/60-msi-lease.rules \
+		usr/share/bash-completion/completions/msilease \
+		usr/src/msi-lease-$ver/dkms.conf usr/src/msi-lease-$ver/Kbuild; do
+		[ -e "$deb_root/$f" ] || { echo "$f: not in the packages"; bad=1; }
+	done
+	grep -qx "PACKAGE_VERSION=\"$ver\"" \
+		"$deb_root/usr/src/msi-lease-$ver/dkms.conf" ||
+		{ echo "packaged dkms.conf: not version $ver"; bad=1; }
+	out=$("$deb_root/usr/sbin/msilease" --version)
+	[ "$out" = "msilease $ver" ] ||
+		{ echo "msilease --version: '$out', not $ver"; bad=1; }
+	for f in man8/msilease.8 man5/msi-lease.conf.5; do
+		out=$(zcat "$deb_root/usr/share/man/$f.gz" | grep '^\.TH ')
+		case $out in
+		*" \"msi-lease $ver\" "*) ;;
+		*) echo "$f: '$out', not msi-lease $ver"; bad=1 ;;
+		esac
+	done
+	return $bad
+}
+check deb_package deb_package
+
+# DKMS builds and installs msi_lease.ko and msi_lease_sample.ko from the
+# package's /usr/src/msi-lease-VER (unpacked by deb_package above); build
+# them for each stock kernel into a private tree (nothing installed).
 dkms_build()
 {
-	local lane=$1 tree=$ML_CACHE/dkms/$1 ver krel
+	local lane=$1 tree=$ML_CACHE/dkms/$1 ver=$deb_ver krel m
 
+	[ -e "$deb_root/usr/src/msi-lease-$ver/dkms.conf" ] ||
+		{ echo "no packaged sources in $deb_root (static.deb_package)"; return 1; }
 	# shellcheck disable=SC1090
 	krel=$(. "$ML_CACHE/kernels/$lane.env" && echo "$ML_KREL")
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$ML_TOP/dkms.conf")
 	rm -rf "$tree"
-	mkdir -p "$tree/dkms" "$tree/src"
-	rsync -a --exclude .git "$ML_TOP/" "$tree/src/msi-lease-$ver/"
+	mkdir -p "$tree/dkms"
 	# shellcheck disable=SC1090
 	(. "$ML_CACHE/kernels/$lane.env" &&
-	 dkms build --dkmstree "$tree/dkms" --sourcetree "$tree/src" \
+	 dkms build --dkmstree "$tree/dkms" --sourcetree "$deb_root/usr/src" \
 		-m msi-lease -v "$ver" -k "$ML_KREL" \
 		--kernelsourcedir "$ML_KDIR") || return 1
-	modinfo -F vermagic "$tree/dkms/msi-lease/$ver/$krel/x86_64/module/msi_lease.ko" |
-		grep -q "^$krel "
+	for m in msi_lease msi_lease_sample; do
+		modinfo -F vermagic \
+			"$tree/dkms/msi-lease/$ver/$krel/x86_64/module/$m.ko" |
+			grep -q "^$krel " || { echo "$m.ko: not for $krel"; return 1; }
+	done
 }
 for lane in stock-6.1 stock-6.12; do
 	check "dkms_$lane" dkms_build "$lane"
