@@ -432,6 +432,39 @@ static void lender_growth_during_reclaim_is_booked(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
+/*
+ * The lender's device gained a vector the broker never saw (an
+ * allocation behind its back) while two loans were out.  When the first
+ * comes home on a full bridge, the reclaim must still get it, and the
+ * vector the books did not know must be booked to the lender: left
+ * unbooked, its next release looked like a lender keeping what it said
+ * it freed, the borrow was rolled back and the honest lender never got
+ * those vectors back (the user-space stress found it).
+ */
+static void reclaim_books_what_the_books_missed(struct kunit *test)
+{
+	static const unsigned int own[] = { 5, 1, 1, 1 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 12, 4);
+	struct fdev *c = fdev_new(w, 8, 1);
+	struct fdev *d = fdev_new(w, 8, 1);
+	struct fdev *e = fdev_new(w, 8, 1);
+
+	fworld_budget_is_use(w);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 1, 20 * MS, false), 0);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(d, 1, 200 * MS, false), 0);
+	mutex_lock(&a->lock);
+	a->real++;		/* behind the broker's back */
+	a->own++;
+	mutex_unlock(&a->lock);
+	msleep(100);		/* C's lease ends: A takes its vector back */
+	KUNIT_EXPECT_EQ(test, a->reclaimed, 1);
+	KUNIT_EXPECT_EQ(test, a->reclaim_failed, 0);
+	/* A lends again: it freed what it said, it keeps nothing. */
+	KUNIT_EXPECT_EQ(test, fdev_borrow(e, 1, 20 * MS, false), 0);
+	fworld_expect_whole(test, w, own);
+}
+
 struct revoke_args {
 	struct msi_lease_pool *pool;
 	u64 id;
@@ -767,6 +800,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(leaving_lender_waits_for_reclaim),
 	KUNIT_CASE(returning_vectors_are_the_reclaims),
 	KUNIT_CASE(lender_growth_during_reclaim_is_booked),
+	KUNIT_CASE(reclaim_books_what_the_books_missed),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(released_vectors_are_the_borrowers),

@@ -280,14 +280,6 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	}
 	group = client_usable(client);
 	slack = group > real ? group - real : 0;
-	/*
-	 * The returning vectors are booked as the client's already: the
-	 * reclaim takes them back whatever the client allocated meanwhile
-	 * that the books could not tell from a binding (the re-count after
-	 * the reclaim charges that to it).  A loan always comes home.
-	 */
-	if (client->reclaimer == current)
-		slack = max(slack, client->returning);
 	free = msi_lease_pool_free_locked(pool);
 	/*
 	 * While loans are out, growth past the group must leave the table
@@ -295,6 +287,16 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	 */
 	if (client->lent || client->borrowed)
 		free = min(free, msi_lease_client_room(client));
+	/*
+	 * A loan always comes home.  If the client has allocated more than
+	 * the books know (its own growth taken for a binding, which a count
+	 * cannot tell apart), its returning vectors no longer fit in its
+	 * group: the reclaim gets them anyway, and settling books the excess
+	 * to the client, over the budget if it must be, so that the books
+	 * hold what it has.
+	 */
+	if (client->reclaimer == current && client->returning > slack)
+		free = max(free, client->returning - slack);
 	room = free > INT_MAX - slack ? INT_MAX : slack + free;
 	/* Nothing but the reclaim takes a table entry a loan needs. */
 	if (client->reclaimer != current &&
