@@ -225,31 +225,17 @@ static unsigned int client_charge_kept(struct msi_lease_pool *pool,
 static void lender_reclaim(struct msi_lease_pool *pool,
 			   struct msi_lease_client *lender, unsigned int count)
 {
-	enum msi_lease_mode mode;
-	unsigned long gen;
-	int real;
-
 	lockdep_assert_held(&pool->ending);
 
 	spin_lock(&pool->lock);
 	lender->reclaimer = current;
 	spin_unlock(&pool->lock);
 	lender->ops->reclaim(lender, count);
-	gen = msi_lease_client_changes(lender);
-	real = client_count(pool, lender);
 	spin_lock(&pool->lock);
 	lender->reclaimer = NULL;
 	lender->returning -= count;
 	lender->holding--;
-	mode = lender->mode;
 	spin_unlock(&pool->lock);
-	/*
-	 * What it freed or allocated of its own while it was held (the
-	 * books could not tell its own from the loan's): with no loan left,
-	 * what it has is its own (dropped if it changed meanwhile).
-	 */
-	if (real >= 0)
-		msi_lease_client_recount(lender, mode, real, gen);
 }
 
 /* @count vectors of @lender's are unbooked: hold it until they are back. */
