@@ -367,7 +367,7 @@ static void sx_find_real(struct sx *s)
 			continue;
 		msi_lease_client_state(&fn->client, &st);
 		if (!st.leasing || !fn->client.pool) {
-			kobject_put(&fn->kobj);
+			msi_lease_fn_put(fn);
 			continue;
 		}
 		s->cl[s->nr_cl++] = (struct sx_client){
@@ -393,7 +393,7 @@ static void sx_release_real(void *data)
 
 	for (i = 0; i < s->nr_cl; i++)
 		if (s->cl[i].fn)
-			kobject_put(&s->cl[i].fn->kobj);
+			msi_lease_fn_put(s->cl[i].fn);
 }
 
 /* End every lease left and wait for the last to be home. */

@@ -85,7 +85,7 @@ static void call_end(struct hook_call *c)
 		after = msi_lease_fn_count(c->fn->pdev, &mode);
 		msi_lease_client_settle(&c->fn->client, mode, c->before, after,
 					c->reserved);
-		kobject_put(&c->fn->kobj);
+		msi_lease_fn_put(c->fn);
 	}
 	srcu_read_unlock(&msi_lease_hook_srcu, c->idx);
 }

@@ -7,9 +7,12 @@
  *   select.c which offered vectors a borrower gets (selection policies)
  *   lease.c  borrow, negotiation, two-phase hand-over, lease expiry
  *   trace.c  tracepoints
- *   pci.c    host bridges and functions, bus notifier, vector counting
+ *   pci.c    host bridges and functions (their objects, kobjects
+ *            included), bus notifier, vector counting, the driver API
  *   hook.c   admission of every MSI/MSI-X allocation (ftrace hooks)
- *   sysfs.c  /sys/kernel/msi_lease/
+ *   sysfs.c  /sys/kernel/msi_lease/: attributes only, shown on pci.c's
+ *            objects through the view this file hands from one to the
+ *            other, so neither calls the other back
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,15 +22,16 @@
 
 static int __init msi_lease_init(void)
 {
+	struct msi_lease_view view;
 	int ret;
 
 	ret = msi_lease_core_init();
 	if (ret)
 		return ret;
-	ret = msi_lease_sysfs_init();
+	ret = msi_lease_sysfs_init(&view);
 	if (ret)
 		goto core;
-	ret = msi_lease_pci_init();
+	ret = msi_lease_pci_init(&view);
 	if (ret)
 		goto sysfs;
 	ret = msi_lease_hook_init();

@@ -27,31 +27,141 @@
 #include "internal.h"
 
 /*
- * msi_lease_lock protects the list of bridges, each bridge's list of
- * functions, and membership of functions in pools.
+ * msi_lease_lock protects the list of bridges and membership of
+ * functions in bridges and pools (msi_lease_fns).
  *
  * Lock order, outermost first:
  *   pci_lock_rescan_remove()
  *     device_lock(&pdev->dev)
  *       msi_lease_lock
- *         msi_lease_pool.lock
+ *         msi_lease_pool.lock, msi_lease_fns_lock
  *
- * sysfs readers take device_lock and msi_lease_lock, so kobjects are
- * never deleted with either held: kobject_del() waits for the readers.
+ * sysfs readers take device_lock, so kobjects are never deleted with
+ * it or msi_lease_lock held: kobject_del() waits for the readers.
  */
-DEFINE_MUTEX(msi_lease_lock);
+static DEFINE_MUTEX(msi_lease_lock);
 static LIST_HEAD(msi_lease_bridges);
 
 /*
- * Functions by struct pci_dev, for the allocation hooks (hook.c), which
- * run in drivers' contexts, some of them under a pool's negotiate mutex
- * (a lender releasing vectors): they must not take msi_lease_lock.
- * msi_lease_fns_lock is a leaf lock: nothing is taken under it.
+ * Every accounted function, by struct pci_dev.  Changed with both
+ * msi_lease_lock and msi_lease_fns_lock held, so either lock keeps it
+ * still.  The allocation hooks (hook.c) look functions up in drivers'
+ * contexts, some of them under a pool's negotiate mutex (a lender
+ * releasing vectors): they take only msi_lease_fns_lock, a leaf lock.
  */
 static DEFINE_HASHTABLE(msi_lease_fns, 6);
 static DEFINE_SPINLOCK(msi_lease_fns_lock);
 
+/* Where bridges and functions are shown; set by msi_lease_pci_init(). */
+static struct msi_lease_view msi_lease_view;
+
 static const struct msi_lease_pool_ops bridge_pool_ops;
+
+/* Bridges and functions as objects: kobjects, links, release */
+
+static void bridge_release(struct kobject *kobj)
+{
+	struct msi_lease_bridge *bridge =
+		container_of(kobj, struct msi_lease_bridge, kobj);
+
+	if (bridge->host)
+		put_device(&bridge->host->dev);
+	kfree(bridge);
+}
+
+static const struct kobj_type bridge_ktype = {
+	.release = bridge_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+static void fn_release(struct kobject *kobj)
+{
+	struct msi_lease_fn *fn = container_of(kobj, struct msi_lease_fn,
+					       kobj);
+
+	pci_dev_put(fn->pdev);
+	kfree(fn);
+}
+
+static const struct kobj_type fn_ktype = {
+	.release = fn_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+/* Show @bridge; on error the caller puts its kobject. */
+static int bridge_show(struct msi_lease_bridge *bridge)
+{
+	int ret;
+
+	bridge->kobj.kset = msi_lease_view.bridges;
+	ret = kobject_add(&bridge->kobj, NULL, "%s",
+			  dev_name(&bridge->host->dev));
+	if (ret)
+		return ret;
+	ret = sysfs_create_groups(&bridge->kobj, msi_lease_view.bridge_groups);
+	if (ret)
+		goto del;
+	bridge->functions_dir = kobject_create_and_add("functions",
+						       &bridge->kobj);
+	if (!bridge->functions_dir) {
+		ret = -ENOMEM;
+		goto groups;
+	}
+	ret = sysfs_create_link(&bridge->kobj, &bridge->host->dev.kobj,
+				"device");
+	if (ret)
+		goto dir;
+	return 0;
+
+dir:
+	kobject_put(bridge->functions_dir);
+groups:
+	sysfs_remove_groups(&bridge->kobj, msi_lease_view.bridge_groups);
+del:
+	kobject_del(&bridge->kobj);
+	return ret;
+}
+
+/* Waits for readers; the caller holds no msi_lease lock. */
+static void bridge_hide(struct msi_lease_bridge *bridge)
+{
+	sysfs_remove_link(&bridge->kobj, "device");
+	kobject_put(bridge->functions_dir);
+	sysfs_remove_groups(&bridge->kobj, msi_lease_view.bridge_groups);
+	kobject_del(&bridge->kobj);
+}
+
+/* Show @fn under its bridge; on error the caller puts its kobject. */
+static int fn_show(struct msi_lease_fn *fn)
+{
+	int ret;
+
+	ret = kobject_add(&fn->kobj, fn->bridge->functions_dir, "%s",
+			  pci_name(fn->pdev));
+	if (ret)
+		return ret;
+	ret = sysfs_create_groups(&fn->kobj, msi_lease_view.fn_groups);
+	if (ret)
+		goto del;
+	ret = sysfs_create_link(&fn->kobj, &fn->pdev->dev.kobj, "device");
+	if (ret)
+		goto groups;
+	return 0;
+
+groups:
+	sysfs_remove_groups(&fn->kobj, msi_lease_view.fn_groups);
+del:
+	kobject_del(&fn->kobj);
+	return ret;
+}
+
+/* Waits for readers; the caller holds no msi_lease lock, no device lock. */
+static void fn_hide(struct msi_lease_fn *fn)
+{
+	sysfs_remove_link(&fn->kobj, "device");
+	sysfs_remove_groups(&fn->kobj, msi_lease_view.fn_groups);
+	kobject_del(&fn->kobj);
+}
 
 static struct msi_lease_bridge *bridge_find(struct pci_host_bridge *host)
 {
@@ -76,16 +186,16 @@ static struct msi_lease_bridge *bridge_get_or_add(struct pci_host_bridge *host)
 	if (bridge)
 		return bridge;
 
-	bridge = msi_lease_sysfs_bridge_alloc();
+	bridge = kzalloc(sizeof(*bridge), GFP_KERNEL);
 	if (!bridge)
 		return ERR_PTR(-ENOMEM);
-	INIT_LIST_HEAD(&bridge->fns);
+	kobject_init(&bridge->kobj, &bridge_ktype);
 	msi_lease_pool_init(&bridge->pool, MSI_LEASE_UNLIMITED);
 	bridge->pool.ops = &bridge_pool_ops;
 	get_device(&host->dev);
 	bridge->host = host;
 
-	ret = msi_lease_sysfs_bridge_add(bridge);
+	ret = bridge_show(bridge);
 	if (ret) {
 		/* The kobject's release drops the host reference. */
 		kobject_put(&bridge->kobj);
@@ -95,45 +205,49 @@ static struct msi_lease_bridge *bridge_get_or_add(struct pci_host_bridge *host)
 	return bridge;
 }
 
-static struct msi_lease_fn *fn_find(struct pci_dev *pdev)
+/* @pdev's function; the caller holds msi_lease_lock or msi_lease_fns_lock. */
+static struct msi_lease_fn *fn_lookup(struct pci_dev *pdev)
 {
-	struct msi_lease_bridge *bridge;
 	struct msi_lease_fn *fn;
 
-	lockdep_assert_held(&msi_lease_lock);
-
-	bridge = bridge_find(pci_find_host_bridge(pdev->bus));
-	if (!bridge)
-		return NULL;
-	list_for_each_entry(fn, &bridge->fns, node)
+	hash_for_each_possible(msi_lease_fns, fn, hnode, (unsigned long)pdev)
 		if (fn->pdev == pdev)
 			return fn;
 	return NULL;
 }
 
 /**
- * msi_lease_fn_get() - look a function up without msi_lease_lock
+ * msi_lease_fn_get() - look a function up
  * @pdev: the function
  *
  * Context: any context that may take a spinlock.
- * Return: the function with a reference on its kobject (drop it with
- * kobject_put()), or NULL if msi_lease does not account @pdev.
+ * Return: the function with a reference on it (drop it with
+ * msi_lease_fn_put()), or NULL if msi_lease does not account @pdev.
  */
 struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev)
 {
 	struct msi_lease_fn *fn;
 
 	spin_lock(&msi_lease_fns_lock);
-	hash_for_each_possible(msi_lease_fns, fn, hnode, (unsigned long)pdev)
-		if (fn->pdev == pdev) {
-			kobject_get(&fn->kobj);
-			spin_unlock(&msi_lease_fns_lock);
-			return fn;
-		}
+	fn = fn_lookup(pdev);
+	if (fn)
+		kobject_get(&fn->kobj);
 	spin_unlock(&msi_lease_fns_lock);
-	return NULL;
+	return fn;
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_fn_get);
+
+/**
+ * msi_lease_fn_put() - drop a reference msi_lease_fn_get() took
+ * @fn: the function
+ *
+ * Context: process context: the last reference frees @fn.
+ */
+void msi_lease_fn_put(struct msi_lease_fn *fn)
+{
+	kobject_put(&fn->kobj);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_fn_put);
 
 /*
  * Most vectors @pdev can have at once: its MSI-X table, else its MSI
@@ -156,7 +270,7 @@ static int fn_add(struct pci_dev *pdev)
 	int ret;
 
 	mutex_lock(&msi_lease_lock);
-	if (fn_find(pdev)) {
+	if (fn_lookup(pdev)) {
 		ret = 0;
 		goto unlock;
 	}
@@ -167,23 +281,23 @@ static int fn_add(struct pci_dev *pdev)
 		goto unlock;
 	}
 
-	fn = msi_lease_sysfs_fn_alloc();
+	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
 	if (!fn) {
 		ret = -ENOMEM;
 		goto unlock;
 	}
+	kobject_init(&fn->kobj, &fn_ktype);
 	fn->bridge = bridge;
 	fn->pdev = pci_dev_get(pdev);
 	msi_lease_client_init(&fn->client);
 	fn->client.table = fn_table(pdev);
 
-	ret = msi_lease_sysfs_fn_add(fn);
+	ret = fn_show(fn);
 	if (ret) {
 		/* The kobject's release drops the device reference. */
-		kobject_put(&fn->kobj);
+		msi_lease_fn_put(fn);
 		goto unlock;
 	}
-	list_add_tail(&fn->node, &bridge->fns);
 	msi_lease_pool_attach(&bridge->pool, &fn->client);
 	spin_lock(&msi_lease_fns_lock);
 	hash_add(msi_lease_fns, &fn->hnode, (unsigned long)pdev);
@@ -196,7 +310,7 @@ unlock:
 	return ret;
 }
 
-/* Unlink @fn from its bridge; the caller deletes and drops its kobject. */
+/* Unlink @fn; the caller hides it and drops the table's reference. */
 static void fn_unlink(struct msi_lease_fn *fn)
 {
 	lockdep_assert_held(&msi_lease_lock);
@@ -204,7 +318,6 @@ static void fn_unlink(struct msi_lease_fn *fn)
 	spin_lock(&msi_lease_fns_lock);
 	hash_del(&fn->hnode);
 	spin_unlock(&msi_lease_fns_lock);
-	list_del_init(&fn->node);
 	msi_lease_pool_detach(&fn->client);
 }
 
@@ -224,16 +337,16 @@ static void fn_remove(struct pci_dev *pdev)
 	msi_lease_client_retire(&fn->client);
 
 	mutex_lock(&msi_lease_lock);
-	unlinked = fn_find(pdev) == fn;
-	if (unlinked)
+	unlinked = !hash_hashed(&fn->hnode);
+	if (!unlinked)
 		fn_unlink(fn);
 	mutex_unlock(&msi_lease_lock);
 
-	if (unlinked) {
-		msi_lease_sysfs_fn_del(fn);
-		kobject_put(&fn->kobj);	/* the list's */
+	if (!unlinked) {
+		fn_hide(fn);
+		msi_lease_fn_put(fn);	/* the table's */
 	}
-	kobject_put(&fn->kobj);
+	msi_lease_fn_put(fn);
 }
 
 /**
@@ -347,17 +460,14 @@ int msi_lease_pci_vectors(struct pci_dev *pdev)
 	struct msi_lease_fn *fn;
 	int n;
 
-	mutex_lock(&msi_lease_lock);
-	fn = fn_find(pdev);
-	if (fn)
-		kobject_get(&fn->kobj);
-	mutex_unlock(&msi_lease_lock);
+	might_sleep();
+	fn = msi_lease_fn_get(pdev);
 	if (!fn)
 		return -ENODEV;
 
 	msi_lease_fn_refresh(fn);
 	n = msi_lease_client_held(&fn->client, NULL);
-	kobject_put(&fn->kobj);
+	msi_lease_fn_put(fn);
 	return n;
 }
 EXPORT_SYMBOL_GPL(msi_lease_pci_vectors);
@@ -373,6 +483,7 @@ static struct msi_lease_fn **fns_pin(struct msi_lease_bridge *only,
 	struct msi_lease_bridge *bridge;
 	struct msi_lease_fn *fn, **fns;
 	unsigned int n = 0;
+	int bkt;
 
 	mutex_lock(&msi_lease_lock);
 	list_for_each_entry(bridge, &msi_lease_bridges, node)
@@ -380,10 +491,10 @@ static struct msi_lease_fn **fns_pin(struct msi_lease_bridge *only,
 			n += bridge->pool.nr_clients;
 	fns = kcalloc(n, sizeof(*fns), GFP_KERNEL);
 	n = 0;
-	list_for_each_entry(bridge, &msi_lease_bridges, node) {
-		if (!fns || (only && bridge != only))
-			continue;
-		list_for_each_entry(fn, &bridge->fns, node) {
+	if (fns) {
+		hash_for_each(msi_lease_fns, bkt, fn, hnode) {
+			if (only && fn->bridge != only)
+				continue;
 			kobject_get(&fn->kobj);
 			fns[n++] = fn;
 		}
@@ -399,7 +510,7 @@ static void fns_refresh_unpin(struct msi_lease_fn **fns, unsigned int nr)
 
 	for (i = 0; i < nr; i++) {
 		msi_lease_fn_refresh(fns[i]);
-		kobject_put(&fns[i]->kobj);
+		msi_lease_fn_put(fns[i]);
 	}
 	kfree(fns);
 }
@@ -476,7 +587,7 @@ static void pci_leave_action(void *data)
 	struct msi_lease_fn *fn = data;
 
 	msi_lease_client_retire(&fn->client);
-	kobject_put(&fn->kobj);
+	msi_lease_fn_put(fn);
 }
 
 /**
@@ -510,6 +621,7 @@ struct msi_lease_client *msi_lease_pci_join(struct pci_dev *pdev,
 	struct msi_lease_fn *fn;
 	int ret;
 
+	might_sleep();
 	if (!ops || !attrs)
 		return ERR_PTR(-EINVAL);
 	fn = msi_lease_fn_get(pdev);
@@ -518,7 +630,7 @@ struct msi_lease_client *msi_lease_pci_join(struct pci_dev *pdev,
 	msi_lease_client_set_table(&fn->client, fn_table(pdev));
 	ret = msi_lease_client_enlist(&fn->client, ops, attrs, priv);
 	if (ret) {
-		kobject_put(&fn->kobj);
+		msi_lease_fn_put(fn);
 		return ERR_PTR(ret);
 	}
 	/* On failure the action has run: retired, reference dropped. */
@@ -541,6 +653,7 @@ EXPORT_SYMBOL_GPL(msi_lease_pci_join);
  */
 void msi_lease_pci_leave(struct pci_dev *pdev, struct msi_lease_client *client)
 {
+	might_sleep();
 	devm_release_action(&pdev->dev, pci_leave_action,
 			    container_of(client, struct msi_lease_fn, client));
 }
@@ -599,21 +712,17 @@ static int msi_lease_pci_notify(struct notifier_block *nb,
 		fn = msi_lease_fn_get(pdev);
 		if (fn) {
 			msi_lease_client_retire(&fn->client);
-			kobject_put(&fn->kobj);
+			msi_lease_fn_put(fn);
 		}
 		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:
 		/* The driver core holds the device lock for these. */
-		mutex_lock(&msi_lease_lock);
-		fn = fn_find(pdev);
-		if (fn)
-			kobject_get(&fn->kobj);
-		mutex_unlock(&msi_lease_lock);
+		fn = msi_lease_fn_get(pdev);
 		if (fn) {
 			fn_recount(fn);
-			kobject_put(&fn->kobj);
+			msi_lease_fn_put(fn);
 		}
 		break;
 	}
@@ -624,31 +733,43 @@ static struct notifier_block msi_lease_pci_nb = {
 	.notifier_call = msi_lease_pci_notify,
 };
 
+/* Any function still in the table, unlinked; NULL when none is left. */
+static struct msi_lease_fn *fn_unlink_any(void)
+{
+	struct msi_lease_fn *fn;
+	int bkt;
+
+	lockdep_assert_held(&msi_lease_lock);
+
+	hash_for_each(msi_lease_fns, bkt, fn, hnode) {
+		fn_unlink(fn);
+		return fn;
+	}
+	return NULL;
+}
+
 static void msi_lease_pci_teardown(void)
 {
 	struct msi_lease_bridge *bridge, *btmp;
-	struct msi_lease_fn *fn, *ftmp;
-	LIST_HEAD(fns);
+	struct msi_lease_fn *fn;
 	LIST_HEAD(bridges);
 
-	mutex_lock(&msi_lease_lock);
-	list_for_each_entry(bridge, &msi_lease_bridges, node) {
-		list_for_each_entry_safe(fn, ftmp, &bridge->fns, node) {
-			fn_unlink(fn);
-			list_add_tail(&fn->node, &fns);
-		}
+	/* The notifier is gone: nothing adds or removes functions now. */
+	for (;;) {
+		mutex_lock(&msi_lease_lock);
+		fn = fn_unlink_any();
+		mutex_unlock(&msi_lease_lock);
+		if (!fn)
+			break;
+		fn_hide(fn);
+		msi_lease_fn_put(fn);	/* the table's */
 	}
+	mutex_lock(&msi_lease_lock);
 	list_splice_init(&msi_lease_bridges, &bridges);
 	mutex_unlock(&msi_lease_lock);
-
-	list_for_each_entry_safe(fn, ftmp, &fns, node) {
-		list_del_init(&fn->node);
-		msi_lease_sysfs_fn_del(fn);
-		kobject_put(&fn->kobj);
-	}
 	list_for_each_entry_safe(bridge, btmp, &bridges, node) {
 		list_del_init(&bridge->node);
-		msi_lease_sysfs_bridge_del(bridge);
+		bridge_hide(bridge);
 		kobject_put(&bridge->kobj);
 	}
 }
@@ -676,6 +797,7 @@ DEFINE_SHOW_ATTRIBUTE(invariants);
 
 /**
  * msi_lease_pci_init() - account every PCI function present and to come
+ * @view: where to show bridges and functions
  *
  * The notifier goes in first so no function added meanwhile is missed
  * (fn_add() is idempotent); the walk runs under the rescan/remove lock so
@@ -683,13 +805,14 @@ DEFINE_SHOW_ATTRIBUTE(invariants);
  *
  * Return: 0 or a negative errno, with nothing left behind.
  */
-int msi_lease_pci_init(void)
+int msi_lease_pci_init(const struct msi_lease_view *view)
 {
 	struct pci_dev *pdev = NULL;
 	struct msi_lease_fn **fns;
 	unsigned int nr;
 	int ret;
 
+	msi_lease_view = *view;
 	ret = bus_register_notifier(&pci_bus_type, &msi_lease_pci_nb);
 	if (ret)
 		return ret;

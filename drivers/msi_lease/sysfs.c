@@ -12,6 +12,8 @@
  *           borrowed driver irqs kept leasing lent mode msi_vectors_max
  *           msix_table_size vectors device@
  *
+ * The bridges and functions are pci.c's objects; this file gives them
+ * their attributes (through &struct msi_lease_view) and nothing else.
  * Every read re-counts from the PCI core first (msi_lease_*_refresh()),
  * so what an admin sees is never stale.  A bad write returns an error
  * and changes nothing; "settings" and "terms" change several values in
@@ -328,79 +330,6 @@ static struct attribute *bridge_attrs[] = {
 };
 ATTRIBUTE_GROUPS(bridge);
 
-static void bridge_release(struct kobject *kobj)
-{
-	struct msi_lease_bridge *bridge = to_bridge(kobj);
-
-	if (bridge->host)
-		put_device(&bridge->host->dev);
-	kfree(bridge);
-}
-
-static const struct kobj_type bridge_ktype = {
-	.release = bridge_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = bridge_groups,
-};
-
-/**
- * msi_lease_sysfs_bridge_alloc() - allocate a bridge with its kobject
- *
- * Return: the bridge, to be freed with kobject_put(), or NULL.
- */
-struct msi_lease_bridge *msi_lease_sysfs_bridge_alloc(void)
-{
-	struct msi_lease_bridge *bridge;
-
-	bridge = kzalloc(sizeof(*bridge), GFP_KERNEL);
-	if (bridge)
-		kobject_init(&bridge->kobj, &bridge_ktype);
-	return bridge;
-}
-
-/**
- * msi_lease_sysfs_bridge_add() - show a bridge in sysfs
- * @bridge: bridge from msi_lease_sysfs_bridge_alloc() with @host set
- *
- * Return: 0 or a negative errno; on error the caller puts the kobject.
- */
-int msi_lease_sysfs_bridge_add(struct msi_lease_bridge *bridge)
-{
-	int ret;
-
-	bridge->kobj.kset = msi_lease_bridges;
-	ret = kobject_add(&bridge->kobj, NULL, "%s",
-			  dev_name(&bridge->host->dev));
-	if (ret)
-		return ret;
-	bridge->functions_dir = kobject_create_and_add("functions",
-						       &bridge->kobj);
-	if (!bridge->functions_dir) {
-		kobject_del(&bridge->kobj);
-		return -ENOMEM;
-	}
-	ret = sysfs_create_link(&bridge->kobj, &bridge->host->dev.kobj,
-				"device");
-	if (ret) {
-		kobject_put(bridge->functions_dir);
-		kobject_del(&bridge->kobj);
-	}
-	return ret;
-}
-
-/**
- * msi_lease_sysfs_bridge_del() - remove a bridge from sysfs
- * @bridge: bridge added with msi_lease_sysfs_bridge_add()
- *
- * Waits for readers; the caller holds no msi_lease lock.
- */
-void msi_lease_sysfs_bridge_del(struct msi_lease_bridge *bridge)
-{
-	sysfs_remove_link(&bridge->kobj, "device");
-	kobject_put(bridge->functions_dir);
-	kobject_del(&bridge->kobj);
-}
-
 /* Functions */
 
 static struct msi_lease_fn *to_fn(struct kobject *kobj)
@@ -647,73 +576,13 @@ static struct attribute *fn_attrs[] = {
 };
 ATTRIBUTE_GROUPS(fn);
 
-static void fn_release(struct kobject *kobj)
-{
-	struct msi_lease_fn *fn = to_fn(kobj);
-
-	pci_dev_put(fn->pdev);
-	kfree(fn);
-}
-
-static const struct kobj_type fn_ktype = {
-	.release = fn_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = fn_groups,
-};
-
-/**
- * msi_lease_sysfs_fn_alloc() - allocate a function with its kobject
- *
- * Return: the function, to be freed with kobject_put(), or NULL.
- */
-struct msi_lease_fn *msi_lease_sysfs_fn_alloc(void)
-{
-	struct msi_lease_fn *fn;
-
-	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
-	if (fn)
-		kobject_init(&fn->kobj, &fn_ktype);
-	return fn;
-}
-
-/**
- * msi_lease_sysfs_fn_add() - show a function under its bridge
- * @fn: function from msi_lease_sysfs_fn_alloc() with @bridge and @pdev set
- *
- * Return: 0 or a negative errno; on error the caller puts the kobject.
- */
-int msi_lease_sysfs_fn_add(struct msi_lease_fn *fn)
-{
-	int ret;
-
-	ret = kobject_add(&fn->kobj, fn->bridge->functions_dir, "%s",
-			  pci_name(fn->pdev));
-	if (ret)
-		return ret;
-	ret = sysfs_create_link(&fn->kobj, &fn->pdev->dev.kobj, "device");
-	if (ret)
-		kobject_del(&fn->kobj);
-	return ret;
-}
-
-/**
- * msi_lease_sysfs_fn_del() - remove a function from sysfs
- * @fn: function added with msi_lease_sysfs_fn_add()
- *
- * Waits for readers; the caller holds no msi_lease lock and no device lock.
- */
-void msi_lease_sysfs_fn_del(struct msi_lease_fn *fn)
-{
-	sysfs_remove_link(&fn->kobj, "device");
-	kobject_del(&fn->kobj);
-}
-
 /**
  * msi_lease_sysfs_init() - create /sys/kernel/msi_lease/bridges/
+ * @view: filled in with where and how bridges and functions are shown
  *
  * Return: 0 or -ENOMEM.
  */
-int msi_lease_sysfs_init(void)
+int msi_lease_sysfs_init(struct msi_lease_view *view)
 {
 	msi_lease_kobj = kobject_create_and_add("msi_lease", kernel_kobj);
 	if (!msi_lease_kobj)
@@ -724,6 +593,9 @@ int msi_lease_sysfs_init(void)
 		kobject_put(msi_lease_kobj);
 		return -ENOMEM;
 	}
+	view->bridges = msi_lease_bridges;
+	view->bridge_groups = bridge_groups;
+	view->fn_groups = fn_groups;
 	return 0;
 }
 
