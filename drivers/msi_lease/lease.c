@@ -31,7 +31,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/sysfs.h>
 
 #include "compat.h"
 #include "pool.h"
@@ -1365,22 +1364,22 @@ int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id)
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_revoke);
 
 /**
- * msi_lease_pool_show_leases() - list a pool's active leases for sysfs
+ * msi_lease_pool_walk_leases() - call @fn on each of a pool's active leases
  * @pool: the pool
- * @buf: sysfs buffer
- * @name: names a client; called under the pool lock, must not sleep
+ * @fn: called under the pool's lock, so it must not sleep
+ * @arg: passed to @fn
  *
- * One line per lease: id, lender (or "free"), borrower, vectors,
- * milliseconds left.
+ * The core knows no text format: sysfs and the tests format what @fn is
+ * given.
  *
- * Return: bytes written.
+ * Context: any context that may take a spinlock.
  */
-ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
-				   const char *(*name)(struct msi_lease_client *))
+void msi_lease_pool_walk_leases(struct msi_lease_pool *pool,
+				msi_lease_lease_fn fn, void *arg)
 {
+	struct msi_lease_lease_info info;
 	struct msi_lease_lease *lease;
 	ktime_t now = ktime_get();
-	ssize_t len = 0;
 	s64 left;
 
 	spin_lock(&pool->lock);
@@ -1388,17 +1387,16 @@ ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
 		if (!lease->active)
 			continue;
 		left = ktime_ms_delta(lease->piece.expires, now);
-		len += sysfs_emit_at(buf, len, "%llu %s %s %u %lld\n",
-				     lease->piece.id,
-				     lease->piece.lender ?
-				     name(lease->piece.lender) : "free",
-				     name(lease->borrower), lease->piece.count,
-				     left > 0 ? left : 0);
+		info.id = lease->piece.id;
+		info.lender = lease->piece.lender;
+		info.borrower = lease->borrower;
+		info.count = lease->piece.count;
+		info.ms_left = left > 0 ? left : 0;
+		fn(&info, arg);
 	}
 	spin_unlock(&pool->lock);
-	return len;
 }
-EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_show_leases);
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_walk_leases);
 
 /**
  * msi_lease_pool_lent() - vectors out on loan in a pool

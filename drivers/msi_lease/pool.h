@@ -359,8 +359,27 @@ int msi_lease_pool_configure(struct msi_lease_pool *pool,
 			     const struct msi_lease_pool_conf *conf);
 void msi_lease_pool_get_conf(struct msi_lease_pool *pool,
 			     struct msi_lease_pool_conf *conf);
-ssize_t msi_lease_pool_show_leases(struct msi_lease_pool *pool, char *buf,
-				   const char *(*name)(struct msi_lease_client *));
+
+/**
+ * struct msi_lease_lease_info - one active lease, as a walk sees it
+ * @id: the lease's id
+ * @lender: the client that lent the vectors, or NULL for the free pool
+ * @borrower: the client that borrowed them
+ * @count: vectors in the lease
+ * @ms_left: milliseconds until it ends (0 if due)
+ */
+struct msi_lease_lease_info {
+	u64 id;
+	struct msi_lease_client *lender;
+	struct msi_lease_client *borrower;
+	unsigned int count;
+	u64 ms_left;
+};
+
+typedef void (*msi_lease_lease_fn)(const struct msi_lease_lease_info *info,
+				   void *arg);
+void msi_lease_pool_walk_leases(struct msi_lease_pool *pool,
+				msi_lease_lease_fn fn, void *arg);
 unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool);
 
 #endif /* _MSI_LEASE_POOL_H */

@@ -279,11 +279,30 @@ static ssize_t lent_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  msi_lease_pool_lent(&to_bridge(kobj)->pool));
 }
 
+struct leases_page {
+	char *buf;
+	ssize_t len;
+};
+
+/* One line per lease: id, lender (or "free"), borrower, vectors, ms left. */
+static void leases_line(const struct msi_lease_lease_info *l, void *arg)
+{
+	struct leases_page *p = arg;
+
+	p->len += sysfs_emit_at(p->buf, p->len, "%llu %s %s %u %llu\n", l->id,
+				l->lender ? msi_lease_client_name(l->lender) :
+					    "free",
+				msi_lease_client_name(l->borrower), l->count,
+				l->ms_left);
+}
+
 static ssize_t leases_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return msi_lease_pool_show_leases(&to_bridge(kobj)->pool, buf,
-					  msi_lease_client_name);
+	struct leases_page page = { .buf = buf };
+
+	msi_lease_pool_walk_leases(&to_bridge(kobj)->pool, leases_line, &page);
+	return page.len;
 }
 
 static ssize_t revoke_store(struct kobject *kobj, struct kobj_attribute *attr,

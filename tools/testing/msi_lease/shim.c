@@ -2,7 +2,7 @@
 /*
  * User-space runtime behind the kernel API shims in include/: failure
  * reporting, printk, might_sleep, the virtual clock, the deterministic
- * workqueue, kmalloc with fault injection and sysfs_emit.
+ * workqueue, kmalloc with fault injection.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -14,7 +14,6 @@
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
-#include <linux/sysfs.h>
 #include <linux/workqueue.h>
 
 #include "shim.h"
@@ -631,35 +630,4 @@ void ml_kfree(const void *p)
 		return;
 	__atomic_sub_fetch(&ml_slab_live, 1, __ATOMIC_RELAXED);
 	free((void *)p);
-}
-
-/* sysfs */
-
-int sysfs_emit(char *buf, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	if (!buf || ((unsigned long)buf & (PAGE_SIZE - 1)))
-		ml_fail("sysfs_emit: invalid buffer %p", buf);
-	va_start(ap, fmt);
-	len = vsnprintf(buf, PAGE_SIZE, fmt, ap);
-	va_end(ap);
-	return min(len, (int)PAGE_SIZE - 1);
-}
-
-int sysfs_emit_at(char *buf, int at, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	if (!buf || ((unsigned long)buf & (PAGE_SIZE - 1)) || at < 0 ||
-	    at >= (int)PAGE_SIZE)
-		ml_fail("sysfs_emit_at: invalid buffer %p or offset %d", buf,
-			at);
-	va_start(ap, fmt);
-	len = vsnprintf(buf + at, PAGE_SIZE - at, fmt, ap);
-	va_end(ap);
-	/* scnprintf(): what was written, not what would have been. */
-	return min(len, (int)PAGE_SIZE - at - 1);
 }
