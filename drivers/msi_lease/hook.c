@@ -71,7 +71,8 @@ static int call_admit(struct hook_call *c, int min, int max)
 		return max;
 	n = msi_lease_client_admit(&c->fn->client, c->before, min, max,
 				   &c->reserved);
-	trace_msi_lease_admit(c->fn->pdev, min, max, n);
+	trace_msi_lease_admit(pci_domain_nr(c->fn->pdev->bus),
+			      pci_dev_id(c->fn->pdev), min, max, n);
 	return n == -EINVAL ? max : n;
 }
 

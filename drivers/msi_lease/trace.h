@@ -11,7 +11,6 @@
 #if !defined(_MSI_LEASE_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _MSI_LEASE_TRACE_H
 
-#include <linux/pci.h>
 #include <linux/tracepoint.h>
 
 #include "pool.h"
@@ -88,9 +87,10 @@ TRACE_EVENT(msi_lease_rollback,
 		  __entry->borrower, __entry->lender, __entry->ret)
 );
 
+/* The function by PCI domain and bus/devfn, as pci_dev_id() gives it. */
 TRACE_EVENT(msi_lease_admit,
-	TP_PROTO(struct pci_dev *pdev, int min, int max, int ret),
-	TP_ARGS(pdev, min, max, ret),
+	TP_PROTO(int domain, u16 devid, int min, int max, int ret),
+	TP_ARGS(domain, devid, min, max, ret),
 	TP_STRUCT__entry(
 		__field(int, domain)
 		__field(u16, devid)
@@ -99,16 +99,16 @@ TRACE_EVENT(msi_lease_admit,
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__entry->domain = pci_domain_nr(pdev->bus);
-		__entry->devid = pci_dev_id(pdev);
+		__entry->domain = domain;
+		__entry->devid = devid;
 		__entry->min = min;
 		__entry->max = max;
 		__entry->ret = ret;
 	),
 	TP_printk("dev=%04x:%02x:%02x.%d min=%d max=%d admitted=%d",
-		  __entry->domain, PCI_BUS_NUM(__entry->devid),
-		  PCI_SLOT(__entry->devid & 0xff),
-		  PCI_FUNC(__entry->devid & 0xff), __entry->min, __entry->max,
+		  __entry->domain, __entry->devid >> 8,
+		  (__entry->devid >> 3) & 0x1f, __entry->devid & 0x7,
+		  __entry->min, __entry->max,
 		  __entry->ret)
 );
 
