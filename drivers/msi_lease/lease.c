@@ -30,7 +30,6 @@
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include "compat.h"
 #include "pool.h"
@@ -571,15 +570,6 @@ static void offer_sanitize(struct msi_lease_client *lender,
 	}
 }
 
-static int cand_cmp_priority(const void *a, const void *b)
-{
-	const struct msi_lease_candidate *x = a, *y = b;
-
-	if (x->priority != y->priority)
-		return x->priority < y->priority ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* Ask the lenders; leaves the chosen vectors in b->picks. */
 static int negotiate(struct msi_lease_client *borrower, struct borrow *b,
 		     enum msi_lease_negotiation mode,
@@ -592,10 +582,8 @@ static int negotiate(struct msi_lease_client *borrower, struct borrow *b,
 
 	lockdep_assert_held(&borrower->pool->negotiate);
 
-	if (mode == MSI_LEASE_NEGOTIATE_SEQUENTIAL &&
-	    policy == MSI_LEASE_POLICY_PRIORITY)
-		sort(b->cands, b->nr_cands, sizeof(*b->cands),
-		     cand_cmp_priority, NULL);
+	if (mode == MSI_LEASE_NEGOTIATE_SEQUENTIAL)
+		msi_lease_select_order(policy, b->cands, b->nr_cands);
 
 	for (i = 0; i < b->nr_cands && got < need; i++) {
 		struct msi_lease_candidate *cand = &b->cands[i];

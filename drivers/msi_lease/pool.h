@@ -336,6 +336,11 @@ int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
 		     const struct msi_lease_candidate *cands,
 		     unsigned int nr_cands, struct msi_lease_pick *picks,
 		     unsigned int *nr_picks);
+void msi_lease_select_order(enum msi_lease_policy policy,
+			    struct msi_lease_candidate *cands,
+			    unsigned int nr_cands);
+extern const char * const msi_lease_policy_names[MSI_LEASE_NR_POLICIES];
+extern const char * const msi_lease_negotiation_names[MSI_LEASE_NR_NEGOTIATIONS];
 const char *msi_lease_policy_name(enum msi_lease_policy policy);
 const char *msi_lease_negotiation_name(enum msi_lease_negotiation mode);
 

@@ -8,6 +8,7 @@
  * adding up to at most the vectors needed.  Pure: no locks, no clients
  * called, no allocation.
  */
+#include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -62,6 +63,70 @@ static void add_pick(struct msi_lease_pick *picks, unsigned int *nr,
 	(*nr)++;
 }
 
+static s64 key_none(const struct msi_lease_candidate *cand)
+{
+	return 0;
+}
+
+static s64 key_priority(const struct msi_lease_candidate *cand)
+{
+	return cand->priority;
+}
+
+static s64 key_load(const struct msi_lease_candidate *cand)
+{
+	return cand->offer.load;
+}
+
+static s64 key_most_offered(const struct msi_lease_candidate *cand)
+{
+	return -(s64)offer_total(&cand->offer);
+}
+
+/* Lowest priority first, then the earlier-joined lender. */
+static int cand_cmp_priority(const void *a, const void *b)
+{
+	const struct msi_lease_candidate *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * struct policy - a selection policy: the one place that defines it
+ * @key: sort key of a lender's offer, lower taken first
+ * @even: one vector from each lender in turn rather than by key
+ * @ask_order: if set, the order in which sequential negotiation asks
+ *	lenders (else the order they joined in)
+ *
+ * Adding a policy: a value in enum msi_lease_policy, its name in
+ * msi_lease_policy_names[] and a row here.
+ */
+struct policy {
+	s64 (*key)(const struct msi_lease_candidate *cand);
+	bool even;
+	cmp_func_t ask_order;
+};
+
+static const struct policy policies[MSI_LEASE_NR_POLICIES] = {
+	[MSI_LEASE_POLICY_CLOSEST] = { .key = key_none },
+	[MSI_LEASE_POLICY_PRIORITY] = { .key = key_priority,
+					.ask_order = cand_cmp_priority },
+	[MSI_LEASE_POLICY_LEAST_LOADED] = { .key = key_load },
+	[MSI_LEASE_POLICY_FEWEST_LENDERS] = { .key = key_most_offered },
+	[MSI_LEASE_POLICY_EVEN_SPREAD] = { .key = key_none, .even = true },
+};
+
+/* The row of a concrete policy; CLOSEST for anything else. */
+static const struct policy *policy_get(enum msi_lease_policy policy)
+{
+	if (WARN_ON_ONCE(policy >= MSI_LEASE_NR_POLICIES ||
+			 !policies[policy].key))
+		policy = MSI_LEASE_POLICY_CLOSEST;
+	return &policies[policy];
+}
+
 /* EVEN_SPREAD: one vector from each lender in turn, best tier first. */
 static unsigned int select_even(unsigned int need, unsigned int nr_cands,
 				struct unit *units,
@@ -106,6 +171,7 @@ int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
 		     unsigned int nr_cands, struct msi_lease_pick *picks,
 		     unsigned int *nr_picks)
 {
+	const struct policy *pol = policy_get(policy);
 	unsigned int nr_units = 0, c, t, u, got = 0, take;
 	struct unit *units;
 
@@ -117,21 +183,8 @@ int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
 
 	for (c = 0; c < nr_cands; c++) {
 		const struct msi_lease_offer *o = &cands[c].offer;
-		s64 key = 0;
+		s64 key = pol->key(&cands[c]);
 
-		switch (policy) {
-		case MSI_LEASE_POLICY_PRIORITY:
-			key = cands[c].priority;
-			break;
-		case MSI_LEASE_POLICY_LEAST_LOADED:
-			key = o->load;
-			break;
-		case MSI_LEASE_POLICY_FEWEST_LENDERS:
-			key = -(s64)offer_total(o);
-			break;
-		default:
-			break;
-		}
 		for (t = 0; t < o->nr_tiers; t++) {
 			if (!o->tiers[t].count)
 				continue;
@@ -144,7 +197,7 @@ int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
 	}
 	sort(units, nr_units, sizeof(*units), unit_cmp, NULL);
 
-	if (policy == MSI_LEASE_POLICY_EVEN_SPREAD) {
+	if (pol->even) {
 		got = select_even(need, nr_cands, units, nr_units, picks,
 				  nr_picks);
 	} else {
@@ -161,6 +214,45 @@ int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_select);
 
 /**
+ * msi_lease_select_order() - put lenders in the order they are asked
+ * @policy: a concrete policy
+ * @cands: the lenders to ask one after the other
+ * @nr_cands: entries in @cands
+ *
+ * Sequential negotiation asks the lenders one at a time and stops when
+ * it has enough: the policy decides who is asked first.
+ */
+void msi_lease_select_order(enum msi_lease_policy policy,
+			    struct msi_lease_candidate *cands,
+			    unsigned int nr_cands)
+{
+	const struct policy *pol = policy_get(policy);
+
+	if (pol->ask_order)
+		sort(cands, nr_cands, sizeof(*cands), pol->ask_order, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_select_order);
+
+/* Names as sysfs shows and parses them; 0 is "the pool's setting". */
+const char * const msi_lease_policy_names[MSI_LEASE_NR_POLICIES] = {
+	[MSI_LEASE_POLICY_DEFAULT] = "default",
+	[MSI_LEASE_POLICY_CLOSEST] = "closest",
+	[MSI_LEASE_POLICY_PRIORITY] = "priority",
+	[MSI_LEASE_POLICY_LEAST_LOADED] = "least-loaded",
+	[MSI_LEASE_POLICY_FEWEST_LENDERS] = "fewest-lenders",
+	[MSI_LEASE_POLICY_EVEN_SPREAD] = "even-spread",
+};
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_policy_names);
+
+const char * const msi_lease_negotiation_names[MSI_LEASE_NR_NEGOTIATIONS] = {
+	[MSI_LEASE_NEGOTIATE_DEFAULT] = "default",
+	[MSI_LEASE_NEGOTIATE_PARALLEL] = "parallel",
+	[MSI_LEASE_NEGOTIATE_SEQUENTIAL] = "sequential",
+	[MSI_LEASE_NEGOTIATE_NONE] = "none",
+};
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_negotiation_names);
+
+/**
  * msi_lease_policy_name() - name of a selection policy as shown in sysfs
  * @policy: the policy
  *
@@ -168,16 +260,8 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_select);
  */
 const char *msi_lease_policy_name(enum msi_lease_policy policy)
 {
-	static const char * const names[MSI_LEASE_NR_POLICIES] = {
-		[MSI_LEASE_POLICY_DEFAULT] = "default",
-		[MSI_LEASE_POLICY_CLOSEST] = "closest",
-		[MSI_LEASE_POLICY_PRIORITY] = "priority",
-		[MSI_LEASE_POLICY_LEAST_LOADED] = "least-loaded",
-		[MSI_LEASE_POLICY_FEWEST_LENDERS] = "fewest-lenders",
-		[MSI_LEASE_POLICY_EVEN_SPREAD] = "even-spread",
-	};
-
-	return policy < MSI_LEASE_NR_POLICIES ? names[policy] : "invalid";
+	return policy < MSI_LEASE_NR_POLICIES ? msi_lease_policy_names[policy] :
+						"invalid";
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_policy_name);
 
@@ -189,13 +273,7 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_policy_name);
  */
 const char *msi_lease_negotiation_name(enum msi_lease_negotiation mode)
 {
-	static const char * const names[MSI_LEASE_NR_NEGOTIATIONS] = {
-		[MSI_LEASE_NEGOTIATE_DEFAULT] = "default",
-		[MSI_LEASE_NEGOTIATE_PARALLEL] = "parallel",
-		[MSI_LEASE_NEGOTIATE_SEQUENTIAL] = "sequential",
-		[MSI_LEASE_NEGOTIATE_NONE] = "none",
-	};
-
-	return mode < MSI_LEASE_NR_NEGOTIATIONS ? names[mode] : "invalid";
+	return mode < MSI_LEASE_NR_NEGOTIATIONS ?
+	       msi_lease_negotiation_names[mode] : "invalid";
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_negotiation_name);
