@@ -29,11 +29,6 @@
 #include "internal.h"
 
 static struct kobject *msi_lease_kobj;
-/*
- * Serialises every read-modify-write of settings and terms: two admins
- * writing different keys at once must both take effect.
- */
-static DEFINE_MUTEX(msi_lease_sysfs_lock);
 /* A kset, so that bridges can send uevents (lease grant, end, revoke). */
 static struct kset *msi_lease_bridges;
 
@@ -80,47 +75,215 @@ BRIDGE_STAT_ATTR(vectors, s.held);
 BRIDGE_STAT_ATTR(vectors_msi, s.held_by_mode[MSI_LEASE_MODE_MSI]);
 BRIDGE_STAT_ATTR(vectors_msix, s.held_by_mode[MSI_LEASE_MODE_MSIX]);
 
+/*
+ * Settings and lending terms are knobs: one row of a table each, giving
+ * the knob's own file, its key in the one-line file ("settings",
+ * "terms") and how it is parsed and shown.  A knob is added by adding a
+ * row (and its field to the struct the row edits).
+ *
+ * A write parses into a copy of the current values and commits the copy
+ * with one call (msi_lease_pool_configure(), msi_lease_client_set_attrs()),
+ * so a bad write changes nothing and a line of several keys takes effect
+ * at once: see "Changing several settings at once" in
+ * Documentation/design/msi_lease.rst for why a line, not DAMON's staged
+ * files and commit.
+ */
+struct knob {
+	struct kobj_attribute attr;
+	int (*parse)(const char *val, void *values);
+	ssize_t (*show)(char *buf, ssize_t at, const void *values, bool alone);
+};
+
+#define KNOB(_file, _values, _name) {					\
+	.attr = __ATTR(_name, 0644, _file##_show, _file##_store),	\
+	.parse = _values##_##_name##_parse,				\
+	.show = _values##_##_name##_show,				\
+}
+
+static const struct knob *to_knob(struct kobj_attribute *attr)
+{
+	return container_of(attr, struct knob, attr);
+}
+
+static const struct knob *knob_find(const struct knob *knobs,
+				    unsigned int nr, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(knobs[i].attr.attr.name, key))
+			return &knobs[i];
+	return NULL;
+}
+
+/*
+ * Parse "key=value key=value ..." into @values with the kernel's own
+ * parameter splitter; -EINVAL for an unknown key, a word without '=' or
+ * an empty line.
+ */
+static int knobs_parse(const struct knob *knobs, unsigned int nr,
+		       const char *buf, void *values)
+{
+	const struct knob *knob;
+	char *copy, *args, *key, *val;
+	int ret = -EINVAL;
+
+	copy = kstrdup(buf, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	args = skip_spaces(strim(copy));
+	while (*args) {
+		args = next_arg(args, &key, &val);
+		knob = knob_find(knobs, nr, key);
+		if (!knob || !val) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = knob->parse(val, values);
+		if (ret)
+			break;
+	}
+	kfree(copy);
+	return ret;
+}
+
+/* Every knob as "key=value", one line. */
+static ssize_t knobs_show(const struct knob *knobs, unsigned int nr,
+			  char *buf, const void *values)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		len += sysfs_emit_at(buf, len, "%s%s=", i ? " " : "",
+				     knobs[i].attr.attr.name);
+		len += knobs[i].show(buf, len, values, false);
+	}
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+/* One knob's own file. */
+static ssize_t knob_show(const struct knob *knob, char *buf,
+			 const void *values)
+{
+	ssize_t len = knob->show(buf, 0, values, true);
+
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+/*
+ * Serialises every read-modify-write of settings and terms: two admins
+ * writing different keys at once must both take effect.
+ */
+static DEFINE_MUTEX(msi_lease_sysfs_lock);
+
+/* Bridge settings */
+
 /* Largest budget and longest lease a write may set. */
 #define MSI_LEASE_MAX_BUDGET	BIT(24)
 #define MSI_LEASE_MAX_LEASE_MS	BIT_ULL(40)
 
-static int parse_budget(const char *val, unsigned int *budget)
+static int conf_budget_parse(const char *val, void *values)
 {
+	struct msi_lease_pool_conf *conf = values;
+	unsigned int budget;
 	int ret;
 
 	if (sysfs_streq(val, "unlimited")) {
-		*budget = MSI_LEASE_UNLIMITED;
+		conf->budget = MSI_LEASE_UNLIMITED;
 		return 0;
 	}
-	ret = kstrtouint(val, 0, budget);
+	ret = kstrtouint(val, 0, &budget);
 	if (ret)
 		return ret;
-	return *budget > MSI_LEASE_MAX_BUDGET ? -ERANGE : 0;
+	if (budget > MSI_LEASE_MAX_BUDGET)
+		return -ERANGE;
+	conf->budget = budget;
+	return 0;
 }
 
-static int parse_name(const char *val, const char *(*name)(int), int nr)
+static ssize_t conf_budget_show(char *buf, ssize_t at, const void *values,
+				bool alone)
 {
+	const struct msi_lease_pool_conf *conf = values;
+
+	if (conf->budget == MSI_LEASE_UNLIMITED)
+		return sysfs_emit_at(buf, at, "unlimited");
+	return sysfs_emit_at(buf, at, "%u", conf->budget);
+}
+
+/* A name out of @names; 0 ("default") means nothing for a pool. */
+static int parse_choice(const char * const *names, int nr, const char *val)
+{
+	int i = __sysfs_match_string(names, nr, val);
+
+	return i > 0 ? i : -EINVAL;
+}
+
+/*
+ * Alone: every choice, the current one in brackets, as the block layer's
+ * scheduler file does; in a line: the current one.
+ */
+static ssize_t emit_choice(char *buf, ssize_t at, const char * const *names,
+			   int nr, int cur, bool alone)
+{
+	ssize_t len = 0;
 	int i;
 
-	/* 0 is "default", meaningless for a pool's own setting. */
+	if (!alone)
+		return sysfs_emit_at(buf, at, "%s", names[cur]);
 	for (i = 1; i < nr; i++)
-		if (sysfs_streq(val, name(i)))
-			return i;
-	return -EINVAL;
+		len += sysfs_emit_at(buf, at + len,
+				     i == cur ? "%s[%s]" : "%s%s",
+				     i > 1 ? " " : "", names[i]);
+	return len;
 }
 
-static const char *negotiation_name(int i)
+static int conf_negotiation_parse(const char *val, void *values)
 {
-	return msi_lease_negotiation_name(i);
+	struct msi_lease_pool_conf *conf = values;
+	int i = parse_choice(msi_lease_negotiation_names,
+			     MSI_LEASE_NR_NEGOTIATIONS, val);
+
+	if (i < 0)
+		return i;
+	conf->negotiation = i;
+	return 0;
 }
 
-static const char *policy_name(int i)
+static ssize_t conf_negotiation_show(char *buf, ssize_t at,
+				     const void *values, bool alone)
 {
-	return msi_lease_policy_name(i);
+	const struct msi_lease_pool_conf *conf = values;
+
+	return emit_choice(buf, at, msi_lease_negotiation_names,
+			   MSI_LEASE_NR_NEGOTIATIONS, conf->negotiation, alone);
 }
 
-static int parse_lease_ms(const char *val, u64 *ns)
+static int conf_policy_parse(const char *val, void *values)
 {
+	struct msi_lease_pool_conf *conf = values;
+	int i = parse_choice(msi_lease_policy_names, MSI_LEASE_NR_POLICIES,
+			     val);
+
+	if (i < 0)
+		return i;
+	conf->policy = i;
+	return 0;
+}
+
+static ssize_t conf_policy_show(char *buf, ssize_t at, const void *values,
+				bool alone)
+{
+	const struct msi_lease_pool_conf *conf = values;
+
+	return emit_choice(buf, at, msi_lease_policy_names,
+			   MSI_LEASE_NR_POLICIES, conf->policy, alone);
+}
+
+static int conf_max_lease_ms_parse(const char *val, void *values)
+{
+	struct msi_lease_pool_conf *conf = values;
 	u64 ms;
 	int ret;
 
@@ -129,71 +292,34 @@ static int parse_lease_ms(const char *val, u64 *ns)
 		return ret;
 	if (ms > MSI_LEASE_MAX_LEASE_MS)
 		return -ERANGE;
-	*ns = ms * NSEC_PER_MSEC;
+	conf->max_lease_ns = ms * NSEC_PER_MSEC;
 	return 0;
 }
 
-/* Parse one "key=value" of a bridge's settings into @arg. */
-static int conf_parse(void *arg, const char *key, const char *val)
+static ssize_t conf_max_lease_ms_show(char *buf, ssize_t at,
+				      const void *values, bool alone)
 {
-	struct msi_lease_pool_conf *conf = arg;
-	int n;
+	const struct msi_lease_pool_conf *conf = values;
 
-	if (!strcmp(key, "budget"))
-		return parse_budget(val, &conf->budget);
-	if (!strcmp(key, "max_lease_ms"))
-		return parse_lease_ms(val, &conf->max_lease_ns);
-	if (!strcmp(key, "negotiation")) {
-		n = parse_name(val, negotiation_name,
-			       MSI_LEASE_NR_NEGOTIATIONS);
-		conf->negotiation = n;
-	} else if (!strcmp(key, "policy")) {
-		n = parse_name(val, policy_name, MSI_LEASE_NR_POLICIES);
-		conf->policy = n;
-	} else {
-		return -EINVAL;
-	}
-	return n < 0 ? n : 0;
+	return sysfs_emit_at(buf, at, "%llu",
+			     conf->max_lease_ns / NSEC_PER_MSEC);
 }
 
-/*
- * Parse "key=value key=value ..." with @parse into @arg; -EINVAL for a
- * word without '=' or an empty line.  The caller parses into a copy and
- * stores it only on success, so a bad write changes nothing.
- */
-static int parse_pairs(const char *buf, void *arg,
-		       int (*parse)(void *arg, const char *key,
-				    const char *val))
-{
-	char *copy, *cur, *word, *val;
-	int ret = -EINVAL;
+static ssize_t conf_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf);
+static ssize_t conf_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count);
 
-	copy = kstrdup(buf, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	cur = strim(copy);
-	while ((word = strsep(&cur, " \t\n")) != NULL) {
-		if (!*word)
-			continue;
-		val = strchr(word, '=');
-		if (!val) {
-			ret = -EINVAL;
-			break;
-		}
-		*val++ = '\0';
-		ret = parse(arg, word, val);
-		if (ret)
-			break;
-	}
-	kfree(copy);
-	return ret;
-}
+/* In the order "settings" shows them. */
+static struct knob conf_knobs[] = {
+	KNOB(conf, conf, budget),
+	KNOB(conf, conf, negotiation),
+	KNOB(conf, conf, policy),
+	KNOB(conf, conf, max_lease_ms),
+};
 
-/*
- * Apply one setting (@key) or a line of them (@key NULL) to a copy of
- * the current settings; store the copy only if everything parsed.
- */
-static ssize_t bridge_store_conf(struct kobject *kobj, const char *key,
+/* One knob (@knob) or a line of them (@knob NULL), all or nothing. */
+static ssize_t bridge_store_conf(struct kobject *kobj, const struct knob *knob,
 				 const char *buf, size_t count)
 {
 	struct msi_lease_bridge *bridge = to_bridge(kobj);
@@ -202,68 +328,37 @@ static ssize_t bridge_store_conf(struct kobject *kobj, const char *key,
 
 	mutex_lock(&msi_lease_sysfs_lock);
 	msi_lease_pool_get_conf(&bridge->pool, &conf);
-	ret = key ? conf_parse(&conf, key, buf) :
-		    parse_pairs(buf, &conf, conf_parse);
+	ret = knob ? knob->parse(buf, &conf) :
+		     knobs_parse(conf_knobs, ARRAY_SIZE(conf_knobs), buf,
+				 &conf);
 	if (!ret)
 		ret = msi_lease_pool_configure(&bridge->pool, &conf);
 	mutex_unlock(&msi_lease_sysfs_lock);
 	return ret ? ret : count;
 }
 
-/* Every choice, the current one in brackets, as the block layer does. */
-static ssize_t emit_choices(char *buf, const char *(*name)(int), int nr,
-			    int cur)
-{
-	ssize_t len = 0;
-	int i;
-
-	for (i = 1; i < nr; i++)
-		len += sysfs_emit_at(buf, len, i == cur ? "%s[%s]" : "%s%s",
-				     i > 1 ? " " : "", name(i));
-	return len + sysfs_emit_at(buf, len, "\n");
-}
-
-/* budget, negotiation, policy and max_lease_ms: one setting each. */
 static ssize_t conf_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	const char *name = attr->attr.name;
 	struct msi_lease_pool_conf conf;
 
 	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
-	if (!strcmp(name, "budget"))
-		return emit_count(buf, conf.budget);
-	if (!strcmp(name, "negotiation"))
-		return emit_choices(buf, negotiation_name,
-				    MSI_LEASE_NR_NEGOTIATIONS, conf.negotiation);
-	if (!strcmp(name, "policy"))
-		return emit_choices(buf, policy_name, MSI_LEASE_NR_POLICIES,
-				    conf.policy);
-	return sysfs_emit(buf, "%llu\n", conf.max_lease_ns / NSEC_PER_MSEC);
+	return knob_show(to_knob(attr), buf, &conf);
 }
 
 static ssize_t conf_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
-	return bridge_store_conf(kobj, attr->attr.name, buf, count);
+	return bridge_store_conf(kobj, to_knob(attr), buf, count);
 }
 
 static ssize_t settings_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
 	struct msi_lease_pool_conf conf;
-	ssize_t len;
 
 	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
-	if (conf.budget == MSI_LEASE_UNLIMITED)
-		len = sysfs_emit(buf, "budget=unlimited");
-	else
-		len = sysfs_emit(buf, "budget=%u", conf.budget);
-	return len + sysfs_emit_at(buf, len,
-				   " negotiation=%s policy=%s max_lease_ms=%llu\n",
-				   negotiation_name(conf.negotiation),
-				   policy_name(conf.policy),
-				   conf.max_lease_ns / NSEC_PER_MSEC);
+	return knobs_show(conf_knobs, ARRAY_SIZE(conf_knobs), buf, &conf);
 }
 
 static ssize_t settings_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -317,24 +412,16 @@ static ssize_t revoke_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
-static struct kobj_attribute bridge_budget_attr =
-	__ATTR(budget, 0644, conf_show, conf_store);
-static struct kobj_attribute bridge_negotiation_attr =
-	__ATTR(negotiation, 0644, conf_show, conf_store);
-static struct kobj_attribute bridge_policy_attr =
-	__ATTR(policy, 0644, conf_show, conf_store);
-static struct kobj_attribute bridge_max_lease_ms_attr =
-	__ATTR(max_lease_ms, 0644, conf_show, conf_store);
 static struct kobj_attribute bridge_settings_attr = __ATTR_RW(settings);
 static struct kobj_attribute bridge_lent_attr = __ATTR_RO(lent);
 static struct kobj_attribute bridge_leases_attr = __ATTR_RO(leases);
 static struct kobj_attribute bridge_revoke_attr = __ATTR_WO(revoke);
 
 static struct attribute *bridge_attrs[] = {
-	&bridge_budget_attr.attr,
-	&bridge_negotiation_attr.attr,
-	&bridge_policy_attr.attr,
-	&bridge_max_lease_ms_attr.attr,
+	&conf_knobs[0].attr.attr,
+	&conf_knobs[1].attr.attr,
+	&conf_knobs[2].attr.attr,
+	&conf_knobs[3].attr.attr,
 	&bridge_settings_attr.attr,
 	&bridge_free_attr.attr,
 	&bridge_pending_attr.attr,
@@ -448,6 +535,8 @@ static ssize_t leasing_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", st.leasing);
 }
 
+/* Function lending terms */
+
 /* Largest floor or most lendable a write may set. */
 #define MSI_LEASE_MAX_TERM	BIT(16)
 
@@ -455,46 +544,102 @@ static ssize_t leasing_show(struct kobject *kobj, struct kobj_attribute *attr,
  * A whole word only: kstrtobool() looks at the first characters, so it
  * would read "floor=1" or "no thanks" as an answer.
  */
-static int parse_bool(const char *val, bool *b)
+static int terms_cooperative_parse(const char *val, void *values)
 {
 	static const char * const words[] = {
 		"0", "n", "no", "off", "false", "1", "y", "yes", "on", "true",
 	};
+	struct msi_lease_client_attrs *attrs = values;
 	int i = __sysfs_match_string(words, ARRAY_SIZE(words), val);
 
 	if (i < 0)
 		return -EINVAL;
-	*b = i >= ARRAY_SIZE(words) / 2;
+	attrs->cooperative = i >= ARRAY_SIZE(words) / 2;
 	return 0;
 }
 
-/* Parse one "key=value" of a function's lending terms into @arg. */
-static int terms_parse(void *arg, const char *key, const char *val)
+static ssize_t terms_cooperative_show(char *buf, ssize_t at,
+				      const void *values, bool alone)
 {
-	struct msi_lease_client_attrs *attrs = arg;
+	const struct msi_lease_client_attrs *attrs = values;
+
+	return sysfs_emit_at(buf, at, "%d", attrs->cooperative);
+}
+
+static int terms_priority_parse(const char *val, void *values)
+{
+	struct msi_lease_client_attrs *attrs = values;
+
+	return kstrtoint(val, 0, &attrs->priority);
+}
+
+static ssize_t terms_priority_show(char *buf, ssize_t at, const void *values,
+				   bool alone)
+{
+	const struct msi_lease_client_attrs *attrs = values;
+
+	return sysfs_emit_at(buf, at, "%d", attrs->priority);
+}
+
+static int parse_term(const char *val, unsigned int *term)
+{
 	unsigned int n;
 	int ret;
 
-	if (!strcmp(key, "cooperative"))
-		return parse_bool(val, &attrs->cooperative);
-	if (!strcmp(key, "priority"))
-		return kstrtoint(val, 0, &attrs->priority);
-	if (strcmp(key, "floor") && strcmp(key, "max_lend"))
-		return -EINVAL;
 	ret = kstrtouint(val, 0, &n);
 	if (ret)
 		return ret;
 	if (n > MSI_LEASE_MAX_TERM)
 		return -ERANGE;
-	if (!strcmp(key, "floor"))
-		attrs->floor = n;
-	else
-		attrs->max_lend = n;
+	*term = n;
 	return 0;
 }
 
+static int terms_floor_parse(const char *val, void *values)
+{
+	struct msi_lease_client_attrs *attrs = values;
+
+	return parse_term(val, &attrs->floor);
+}
+
+static ssize_t terms_floor_show(char *buf, ssize_t at, const void *values,
+				bool alone)
+{
+	const struct msi_lease_client_attrs *attrs = values;
+
+	return sysfs_emit_at(buf, at, "%u", attrs->floor);
+}
+
+static int terms_max_lend_parse(const char *val, void *values)
+{
+	struct msi_lease_client_attrs *attrs = values;
+
+	return parse_term(val, &attrs->max_lend);
+}
+
+static ssize_t terms_max_lend_show(char *buf, ssize_t at, const void *values,
+				   bool alone)
+{
+	const struct msi_lease_client_attrs *attrs = values;
+
+	return sysfs_emit_at(buf, at, "%u", attrs->max_lend);
+}
+
+static ssize_t term_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf);
+static ssize_t term_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count);
+
+/* In the order "terms" shows them. */
+static struct knob term_knobs[] = {
+	KNOB(term, terms, cooperative),
+	KNOB(term, terms, priority),
+	KNOB(term, terms, floor),
+	KNOB(term, terms, max_lend),
+};
+
 /* As bridge_store_conf(), for a function's lending terms. */
-static ssize_t fn_store_terms(struct kobject *kobj, const char *key,
+static ssize_t fn_store_terms(struct kobject *kobj, const struct knob *knob,
 			      const char *buf, size_t count)
 {
 	struct msi_lease_client *client = &to_fn(kobj)->client;
@@ -503,44 +648,29 @@ static ssize_t fn_store_terms(struct kobject *kobj, const char *key,
 
 	mutex_lock(&msi_lease_sysfs_lock);
 	msi_lease_client_state(client, &st);
-	ret = key ? terms_parse(&st.attrs, key, buf) :
-		    parse_pairs(buf, &st.attrs, terms_parse);
+	ret = knob ? knob->parse(buf, &st.attrs) :
+		     knobs_parse(term_knobs, ARRAY_SIZE(term_knobs), buf,
+				 &st.attrs);
 	if (!ret)
 		ret = msi_lease_client_set_attrs(client, &st.attrs);
 	mutex_unlock(&msi_lease_sysfs_lock);
 	return ret ? ret : count;
 }
 
-/* cooperative, priority, floor and max_lend: one term each, by name. */
 static ssize_t term_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	struct msi_lease_client_state st;
-	const char *name = attr->attr.name;
 
 	msi_lease_client_state(&to_fn(kobj)->client, &st);
-	if (!strcmp(name, "cooperative"))
-		return sysfs_emit(buf, "%d\n", st.attrs.cooperative);
-	if (!strcmp(name, "priority"))
-		return sysfs_emit(buf, "%d\n", st.attrs.priority);
-	return sysfs_emit(buf, "%u\n", !strcmp(name, "floor") ?
-			  st.attrs.floor : st.attrs.max_lend);
+	return knob_show(to_knob(attr), buf, &st.attrs);
 }
 
 static ssize_t term_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
-	return fn_store_terms(kobj, attr->attr.name, buf, count);
+	return fn_store_terms(kobj, to_knob(attr), buf, count);
 }
-
-static struct kobj_attribute fn_cooperative_attr =
-	__ATTR(cooperative, 0644, term_show, term_store);
-static struct kobj_attribute fn_priority_attr =
-	__ATTR(priority, 0644, term_show, term_store);
-static struct kobj_attribute fn_floor_attr =
-	__ATTR(floor, 0644, term_show, term_store);
-static struct kobj_attribute fn_max_lend_attr =
-	__ATTR(max_lend, 0644, term_show, term_store);
 
 static ssize_t terms_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -548,9 +678,7 @@ static ssize_t terms_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct msi_lease_client_state st;
 
 	msi_lease_client_state(&to_fn(kobj)->client, &st);
-	return sysfs_emit(buf, "cooperative=%d priority=%d floor=%u max_lend=%u\n",
-			  st.attrs.cooperative, st.attrs.priority,
-			  st.attrs.floor, st.attrs.max_lend);
+	return knobs_show(term_knobs, ARRAY_SIZE(term_knobs), buf, &st.attrs);
 }
 
 static ssize_t terms_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -582,10 +710,10 @@ static struct attribute *fn_attrs[] = {
 	&fn_msi_vectors_max_attr.attr,
 	&fn_driver_attr.attr,
 	&fn_irqs_attr.attr,
-	&fn_cooperative_attr.attr,
-	&fn_priority_attr.attr,
-	&fn_floor_attr.attr,
-	&fn_max_lend_attr.attr,
+	&term_knobs[0].attr.attr,
+	&term_knobs[1].attr.attr,
+	&term_knobs[2].attr.attr,
+	&term_knobs[3].attr.attr,
 	&fn_terms_attr.attr,
 	&fn_lent_attr.attr,
 	&fn_borrowed_attr.attr,
