@@ -183,7 +183,7 @@ static void fworld_exit(void *data)
 	unsigned int i;
 
 	for (i = w->nr_devs; i--; )
-		msi_lease_client_leave(&w->devs[i]->c);
+		msi_lease_test_leave(&w->devs[i]->c);
 	for (i = 0; i < w->nr_devs; i++)
 		kfree(w->devs[i]);
 }

@@ -166,7 +166,7 @@ static void world_exit(void *data)
 	struct fake *f, *ftmp;
 
 	list_for_each_entry_safe_reverse(c, tmp, &w->pool.clients, node)
-		msi_lease_client_leave(c);
+		msi_lease_test_leave(c);
 	list_for_each_entry_safe(f, ftmp, &w->fakes, wnode) {
 		list_del(&f->wnode);
 		kfree(f);
@@ -203,7 +203,7 @@ static struct fake *new_fake(struct world *w, char name, unsigned int held,
 	f->name = name;
 	msi_lease_client_init(&f->c);
 	msi_lease_client_set_held(&f->c, MSI_LEASE_MODE_MSIX, held);
-	msi_lease_client_join(&w->pool, &f->c, &fake_ops, &attrs, f);
+	msi_lease_test_join(&w->pool, &f->c, &fake_ops, &attrs, f);
 	return f;
 }
 
@@ -347,7 +347,7 @@ static void free_pool_first(struct kunit *test)
 
 	/* Enough free vectors: no lender is asked at all. */
 	a->asked = 0;
-	msi_lease_pool_set_budget(&w->pool, 40);
+	msi_lease_test_set_budget(&w->pool, 40);
 	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
 	KUNIT_EXPECT_EQ(test, from(&g, NULL), 3);
 	KUNIT_EXPECT_EQ(test, a->asked, 0);
@@ -640,7 +640,7 @@ static void lender_leaves_mid_lease(struct kunit *test)
 	offers(a, 2, 0);
 	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
 	msi_lease_grant_free(&g);
-	msi_lease_client_leave(&a->c);
+	msi_lease_test_leave(&a->c);
 	KUNIT_EXPECT_EQ(test, c->ended, 2);
 	KUNIT_EXPECT_EQ(test, a->reclaimed, 2);
 	KUNIT_EXPECT_EQ(test, group(c), 5);
@@ -661,7 +661,7 @@ static void borrower_leaves_mid_lease(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
 	KUNIT_EXPECT_EQ(test, from(&g, NULL), 2);
 	msi_lease_grant_free(&g);
-	msi_lease_client_leave(&c->c);
+	msi_lease_test_leave(&c->c);
 	KUNIT_EXPECT_EQ(test, c->ended, 4);
 	KUNIT_EXPECT_EQ(test, a->reclaimed, 2);
 	KUNIT_EXPECT_EQ(test, group(a), 5);
@@ -877,7 +877,7 @@ static void st_join(struct st_world *s, int i, int p, u32 r)
 	f->release_ret = ((r >> 12) % 50) ? 0 : -EIO;
 	msi_lease_client_init(&f->c);
 	msi_lease_client_set_held(&f->c, MSI_LEASE_MODE_MSIX, 2 + (r >> 16) % 6);
-	msi_lease_client_join(&s->w[p]->pool, &f->c, &fake_ops, &at, f);
+	msi_lease_test_join(&s->w[p]->pool, &f->c, &fake_ops, &at, f);
 	s->c[i].pool = p;
 	memset(s->c[i].ids, 0, sizeof(s->c[i].ids));
 }
@@ -888,7 +888,7 @@ static void st_exit(void *data)
 	int i;
 
 	for (i = 0; i < ST_CLIENTS; i++)
-		msi_lease_client_leave(&s->c[i].f.c);
+		msi_lease_test_leave(&s->c[i].f.c);
 }
 
 static void stress_random_operations(struct kunit *test)
@@ -959,12 +959,12 @@ static void stress_random_operations(struct kunit *test)
 			break;
 		case 6:
 			if (((r >> 16) % 16) == 0) {
-				msi_lease_client_leave(cl);
+				msi_lease_test_leave(cl);
 				sc->pool = -1;
 			}
 			break;
 		case 7:
-			msi_lease_pool_set_budget(&s->w[p]->pool,
+			msi_lease_test_set_budget(&s->w[p]->pool,
 						  16 + (r >> 16) % 40);
 			break;
 		}
@@ -1066,13 +1066,13 @@ static u64 time_borrow(struct kunit *test, unsigned int lenders)
 	u64 ns;
 
 	/* No free vectors, so every borrow negotiates. */
-	msi_lease_pool_set_budget(&w->pool, 0);
+	msi_lease_test_set_budget(&w->pool, 0);
 	c = new_fake(w, 'C', 0, false, 0);
 	for (i = 0; i < lenders; i++) {
 		f = new_fake(w, 'L', 64, true, 0);
 		offers(f, 1, 0);
 	}
-	msi_lease_pool_set_budget(&w->pool, 64 * lenders);
+	msi_lease_test_set_budget(&w->pool, 64 * lenders);
 	r.negotiation = MSI_LEASE_NEGOTIATE_PARALLEL;
 	t0 = ktime_get();
 	for (i = 0; i < rounds; i++) {

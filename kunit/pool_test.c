@@ -7,6 +7,7 @@
 #include <linux/prandom.h>
 
 #include "compat.h"
+#include "helpers.h"
 #include "pool.h"
 
 MSI_LEASE_IMPORT_KUNIT_NS();
@@ -407,7 +408,7 @@ static void admit_refuses_below_minimum(struct kunit *test)
 	 * Without a budget nothing is refused; the growth is still reserved
 	 * until it settles, so it is booked as the client's own.
 	 */
-	msi_lease_pool_set_budget(pool, MSI_LEASE_UNLIMITED);
+	msi_lease_test_set_budget(pool, MSI_LEASE_UNLIMITED);
 	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 0, 64, 64, &r), 64);
 	KUNIT_EXPECT_EQ(test, r, 64);
 	msi_lease_client_settle(b, MSIX, 0, 64, r);
@@ -421,7 +422,7 @@ static void budget_below_use_takes_nothing(struct kunit *test)
 	struct msi_lease_client *a = holding(test, pool, 6);
 	unsigned int r;
 
-	msi_lease_pool_set_budget(pool, 4);
+	msi_lease_test_set_budget(pool, 4);
 	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 6);
 	/* a may re-allocate what it holds, but not one more. */
 	msi_lease_client_settle(a, MSIX, 6, 0, 0);

@@ -1164,40 +1164,6 @@ void msi_lease_client_retire(struct msi_lease_client *client)
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_retire);
 
 /**
- * msi_lease_client_join() - attach a client that may lend and borrow
- * @pool: the pool to join
- * @client: an initialised, detached client
- * @ops: as for msi_lease_client_enlist()
- * @attrs: its lending terms
- * @priv: returned by msi_lease_client_priv()
- *
- * Context: process context; sleeps.
- */
-void msi_lease_client_join(struct msi_lease_pool *pool,
-			   struct msi_lease_client *client,
-			   const struct msi_lease_client_ops *ops,
-			   const struct msi_lease_client_attrs *attrs,
-			   void *priv)
-{
-	msi_lease_pool_attach(pool, client);
-	msi_lease_client_enlist(client, ops, attrs, priv);
-}
-EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_join);
-
-/**
- * msi_lease_client_leave() - end a client's leases and detach it
- * @client: the client
- *
- * Context: process context; sleeps; calls lease_end and reclaim.
- */
-void msi_lease_client_leave(struct msi_lease_client *client)
-{
-	msi_lease_client_retire(client);
-	msi_lease_pool_detach(client);
-}
-EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_leave);
-
-/**
  * msi_lease_client_set_attrs() - change a client's lending terms
  * @client: the client
  * @attrs: the new terms; apply to future requests, not to running leases
@@ -1226,33 +1192,13 @@ EXPORT_SYMBOL_GPL(msi_lease_client_set_attrs);
  * msi_lease_client_priv() - the pointer a client joined with
  * @client: the client
  *
- * Return: the @priv given to msi_lease_client_join().
+ * Return: the @priv given to msi_lease_client_enlist().
  */
 void *msi_lease_client_priv(struct msi_lease_client *client)
 {
 	return client->priv;
 }
 EXPORT_SYMBOL_GPL(msi_lease_client_priv);
-
-/**
- * msi_lease_pool_set_budget() - change a pool's budget
- * @pool: the pool
- * @budget: vectors, or %MSI_LEASE_UNLIMITED
- *
- * Lowering the budget below what is held takes nothing from anyone: the
- * pool reports itself over budget and has no free vectors until enough
- * are freed.
- *
- * Return: 0.
- */
-int msi_lease_pool_set_budget(struct msi_lease_pool *pool, unsigned int budget)
-{
-	spin_lock(&pool->lock);
-	pool->budget = budget;
-	spin_unlock(&pool->lock);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_set_budget);
 
 /**
  * msi_lease_pool_configure() - change how a pool negotiates, all at once

@@ -161,7 +161,7 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_attach);
  *
  * Detaching a detached client is a no-op, so teardown paths that may race
  * (device removal against module unload) need no extra state.  A client
- * with leases must leave through msi_lease_client_leave() instead.
+ * with leases must be retired first (msi_lease_client_retire()).
  */
 void msi_lease_pool_detach(struct msi_lease_client *client)
 {

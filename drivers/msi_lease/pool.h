@@ -347,18 +347,12 @@ const char *msi_lease_negotiation_name(enum msi_lease_negotiation mode);
 /* lease.c */
 int msi_lease_core_init(void);
 void msi_lease_core_exit(void);
-void msi_lease_client_join(struct msi_lease_pool *pool,
-			   struct msi_lease_client *client,
-			   const struct msi_lease_client_ops *ops,
-			   const struct msi_lease_client_attrs *attrs, void *priv);
-void msi_lease_client_leave(struct msi_lease_client *client);
 int msi_lease_client_enlist(struct msi_lease_client *client,
 			    const struct msi_lease_client_ops *ops,
 			    const struct msi_lease_client_attrs *attrs,
 			    void *priv);
 void msi_lease_client_retire(struct msi_lease_client *client);
 void msi_lease_client_hold(struct msi_lease_client *client, bool hold);
-int msi_lease_pool_set_budget(struct msi_lease_pool *pool, unsigned int budget);
 int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id);
 int msi_lease_pool_configure(struct msi_lease_pool *pool,
 			     const struct msi_lease_pool_conf *conf);

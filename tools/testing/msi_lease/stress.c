@@ -231,7 +231,7 @@ int main(int argc, char **argv)
 		/* Pool 0: nothing free; pool 1: a little; pool 2: unlimited. */
 		msi_lease_pool_stats(&p->pool, &st);
 		if (i < 2)
-			msi_lease_pool_set_budget(&p->pool, st.held + 2 * i);
+			msi_lease_test_set_budget(&p->pool, st.held + 2 * i);
 	}
 	if (nr_workers)
 		ml_wq_start_workers(nr_workers);

@@ -318,7 +318,7 @@ static void dev_plug(struct ml_dev *d)
 	mutex_lock(&d->lock);
 	WRITE_ONCE(d->state, ML_DEV_ENLISTED);
 	mutex_unlock(&d->lock);
-	msi_lease_client_join(&d->p->pool, c,
+	msi_lease_test_join(&d->p->pool, c,
 			      d->no_renew ? &f_ops_terse : &f_ops, &attrs, d);
 }
 
@@ -340,7 +340,7 @@ static void dev_unplug(struct ml_dev *d)
 {
 	struct msi_lease_client *c = d->c;
 
-	msi_lease_client_leave(c);
+	msi_lease_test_leave(c);
 	dev_retired(d, ML_DEV_UNPLUGGED);
 	if (c->pool)
 		ml_fail("%s: still attached after leave", d->name);
@@ -611,7 +611,7 @@ static void op_budget(struct ml_pool *p)
 		break;
 	}
 	desc("budget p%u %u", p->idx, budget);
-	msi_lease_pool_set_budget(&p->pool, budget);
+	msi_lease_test_set_budget(&p->pool, budget);
 }
 
 static void op_configure(struct ml_pool *p)

@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 
 #include "../../../drivers/msi_lease/pool.h"
+#include "../../../kunit/helpers.h"
 
 #define ML_MAX_POOLS	4
 #define ML_MAX_DEVS	8	/* per pool */
