@@ -68,6 +68,12 @@ static unsigned long delay_until(ktime_t expires)
 	return min_t(u64, nsecs_to_jiffies64(ns) + 1, MSI_LEASE_MAX_DELAY);
 }
 
+/* @n less @count; taking away more than was added is a bug: never wrap. */
+static unsigned int unbook(unsigned int n, unsigned int count)
+{
+	return WARN_ON_ONCE(n < count) ? 0 : n - count;
+}
+
 /* Count @lease's vectors into (or out of) its lender's and borrower's books. */
 static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
 		 bool add)
@@ -82,12 +88,13 @@ static void book(struct msi_lease_pool *pool, struct msi_lease_lease *lease,
 
 	if (lender) {
 		msi_lease_pool_account(pool, lender, false);
-		lender->lent = add ? lender->lent + count : lender->lent - count;
+		lender->lent = add ? lender->lent + count :
+				     unbook(lender->lent, count);
 		msi_lease_pool_account(pool, lender, true);
 	}
 	msi_lease_pool_account(pool, borrower, false);
 	borrower->borrowed = add ? borrower->borrowed + count :
-				   borrower->borrowed - count;
+				   unbook(borrower->borrowed, count);
 	msi_lease_pool_account(pool, borrower, true);
 	lease->booked = add;
 }
@@ -141,6 +148,7 @@ msi_lease_call_offer(struct msi_lease_client *lender,
 		     const struct msi_lease_ask *ask,
 		     struct msi_lease_offer *offer)
 {
+	lockdep_assert_held(&lender->pool->negotiate);
 	return lender->ops->offer(lender, ask, offer);
 }
 ALLOW_ERROR_INJECTION(msi_lease_call_offer, ERRNO);
@@ -151,6 +159,7 @@ msi_lease_call_release(struct msi_lease_client *lender, unsigned int count)
 	struct msi_lease_pool *pool = lender->pool;
 	int ret;
 
+	lockdep_assert_held(&pool->negotiate);
 	spin_lock(&pool->lock);
 	lender->releaser = current;
 	spin_unlock(&pool->lock);
@@ -167,6 +176,7 @@ static noinline __noclone int
 msi_lease_call_renew(struct msi_lease_client *lender,
 		     const struct msi_lease_piece *piece, u64 extra_ns)
 {
+	lockdep_assert_held(&lender->pool->negotiate);
 	if (!lender->ops->renew || !lender->ops->renew(lender, piece, extra_ns))
 		return -EPERM;
 	return 0;
@@ -1220,6 +1230,7 @@ int msi_lease_pool_configure(struct msi_lease_pool *pool,
 	    conf->policy >= MSI_LEASE_NR_POLICIES)
 		return -EINVAL;
 
+	might_sleep();
 	mutex_lock(&pool->negotiate);
 	spin_lock(&pool->lock);
 	pool->budget = conf->budget;

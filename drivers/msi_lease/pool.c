@@ -174,7 +174,10 @@ void msi_lease_pool_detach(struct msi_lease_client *client)
 
 	spin_lock(&pool->lock);
 	msi_lease_pool_account(pool, client, false);
-	pool->pending -= min(pool->pending, client->pending);
+	/* The pool's reservations include every client's. */
+	if (WARN_ON_ONCE(pool->pending < client->pending))
+		client->pending = pool->pending;
+	pool->pending -= client->pending;
 	client->pending = 0;
 	list_del_init(&client->node);
 	pool->nr_clients--;
