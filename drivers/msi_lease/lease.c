@@ -256,32 +256,22 @@ static void lender_hold(struct msi_lease_pool *pool,
 	lender->returning += count;
 }
 
-static void lease_end_work(struct work_struct *work)
+/*
+ * Is @lease to end now?  If it is, it is marked inactive (nobody renews,
+ * recalls or re-arms it from now on); if it is not due yet, its work is
+ * armed again.
+ */
+static bool lease_end_due(struct msi_lease_lease *lease)
 {
-	struct msi_lease_lease *lease =
-		container_of(to_delayed_work(work), struct msi_lease_lease, end);
-	struct msi_lease_client *lender = lease->piece.lender;
-	struct msi_lease_client *borrower = lease->borrower;
-	struct msi_lease_pool *pool = lease->pool;
-	enum msi_lease_mode mode;
-	unsigned int kept;
-	unsigned long gen;
-	int real;
+	lockdep_assert_held(&lease->pool->lock);
 
-	mutex_lock(&pool->ending);
-	spin_lock(&pool->lock);
-	if (!lease->active) {
-		spin_unlock(&pool->lock);
-		mutex_unlock(&pool->ending);
-		return;
-	}
+	if (!lease->active)
+		return false;
 	if (!lease->end_now && ktime_before(ktime_get(), lease->piece.expires)) {
 		/* Longer than one timer wait: wait again. */
 		queue_delayed_work(msi_lease_wq, &lease->end,
 				   delay_until(lease->piece.expires));
-		spin_unlock(&pool->lock);
-		mutex_unlock(&pool->ending);
-		return;
+		return false;
 	}
 	lease->active = false;
 	/*
@@ -291,9 +281,26 @@ static void lease_end_work(struct work_struct *work)
 	 * so drop that instance here or the lease is freed with a live timer.
 	 */
 	cancel_delayed_work(&lease->end);
-	/* What the borrower frees now is borrowed, not its own. */
-	borrower->holding++;
-	spin_unlock(&pool->lock);
+	return true;
+}
+
+/*
+ * The borrower, held by the caller in the section that ended @lease,
+ * unbinds @lease's vectors; they leave its books and, for a lender's
+ * lease, go to the lender's returning vectors.  Returns what the borrower
+ * kept beyond its entitlement (now charged to it).
+ */
+static unsigned int lease_end_borrower(struct msi_lease_lease *lease)
+{
+	struct msi_lease_client *lender = lease->piece.lender;
+	struct msi_lease_client *borrower = lease->borrower;
+	struct msi_lease_pool *pool = lease->pool;
+	enum msi_lease_mode mode;
+	unsigned int kept;
+	unsigned long gen;
+	int real;
+
+	lockdep_assert_held(&pool->ending);
 
 	trace_msi_lease_end(lease);
 	borrower->ops->lease_end(borrower, &lease->piece);
@@ -316,7 +323,31 @@ static void lease_end_work(struct work_struct *work)
 	 */
 	if (!kept && real >= 0)
 		msi_lease_client_recount(borrower, mode, real, gen);
+	return kept;
+}
 
+static void lease_end_work(struct work_struct *work)
+{
+	struct msi_lease_lease *lease =
+		container_of(to_delayed_work(work), struct msi_lease_lease, end);
+	struct msi_lease_client *lender = lease->piece.lender;
+	struct msi_lease_pool *pool = lease->pool;
+	unsigned int kept;
+	bool due;
+
+	mutex_lock(&pool->ending);
+	spin_lock(&pool->lock);
+	due = lease_end_due(lease);
+	/* What the borrower frees from now on is borrowed, not its own. */
+	if (due)
+		lease->borrower->holding++;
+	spin_unlock(&pool->lock);
+	if (!due) {
+		mutex_unlock(&pool->ending);
+		return;
+	}
+
+	kept = lease_end_borrower(lease);
 	if (kept) {
 		pr_warn("lease %llu: borrower kept %u vectors after its end; charged to it\n",
 			lease->piece.id, kept);
