@@ -14,7 +14,7 @@
 #include <linux/completion.h>
 #include <linux/mutex.h>
 
-#include "pool.h"
+#include "lease.h"
 
 #define MAX_BOUND	64
 #define NR_DEVS		8

@@ -7,7 +7,7 @@
 #ifndef _MSI_LEASE_KUNIT_HELPERS_H
 #define _MSI_LEASE_KUNIT_HELPERS_H
 
-#include "pool.h"
+#include "lease.h"
 
 bool msi_lease_test_wait_no_leases(struct msi_lease_pool *pool,
 				   unsigned int ms);

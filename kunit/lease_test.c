@@ -14,7 +14,8 @@
 
 #include "compat.h"
 #include "helpers.h"
-#include "pool.h"
+#include "lease.h"
+#include "select.h"
 
 MSI_LEASE_IMPORT_KUNIT_NS();
 

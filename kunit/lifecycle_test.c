@@ -12,7 +12,7 @@
 #include "compat.h"
 #include "fdev.h"
 #include "helpers.h"
-#include "pool.h"
+#include "lease.h"
 
 MSI_LEASE_IMPORT_KUNIT_NS();
 

@@ -28,7 +28,7 @@
 #include "fdev.h"
 #include "helpers.h"
 #include "internal.h"
-#include "pool.h"
+#include "lease.h"
 
 static unsigned long stress_ops = 1000000;
 module_param(stress_ops, ulong, 0444);

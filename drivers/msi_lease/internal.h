@@ -16,7 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 
-#include "pool.h"
+#include "lease.h"
 
 /**
  * struct msi_lease_bridge - a PCI host bridge and its vector pool

@@ -32,7 +32,8 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "pool.h"
+#include "lease.h"
+#include "select.h"
 #include "trace.h"
 
 static struct workqueue_struct *msi_lease_wq;

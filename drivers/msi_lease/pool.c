@@ -14,7 +14,7 @@
 #include <linux/errno.h>
 
 #include "compat.h"
-#include "pool.h"
+#include "lease.h"
 
 /**
  * msi_lease_pool_init() - initialise an empty pool

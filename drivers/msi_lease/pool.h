@@ -8,13 +8,11 @@
 #ifndef _MSI_LEASE_POOL_H
 #define _MSI_LEASE_POOL_H
 
-#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/msi_lease.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
 /* A budget of MSI_LEASE_UNLIMITED means "account, never refuse". */
 #define MSI_LEASE_UNLIMITED	UINT_MAX
@@ -116,20 +114,6 @@ struct msi_lease_pool {
 };
 
 /**
- * struct msi_lease_pool_conf - a pool's administrative settings
- * @budget: as &msi_lease_pool.budget
- * @negotiation: as &msi_lease_pool.negotiation
- * @policy: as &msi_lease_pool.policy
- * @max_lease_ns: as &msi_lease_pool.max_lease_ns
- */
-struct msi_lease_pool_conf {
-	unsigned int budget;
-	enum msi_lease_negotiation negotiation;
-	enum msi_lease_policy policy;
-	u64 max_lease_ns;
-};
-
-/**
  * struct msi_lease_client - one holder of vectors in a pool (a PCI function)
  * @pool: pool the client is attached to, NULL when detached
  * @node: entry in &msi_lease_pool.clients
@@ -198,39 +182,6 @@ struct msi_lease_client {
 };
 
 /**
- * struct msi_lease_lease - vectors on loan from one lender to one borrower
- * @piece: id, lender (NULL: the free pool), count and expiry
- * @pool: the pool both clients belong to
- * @borrower: the borrowing client
- * @duration_ns: the lease's length as granted or last renewed
- * @pool_node: entry in &msi_lease_pool.leases
- * @in_node: entry in the borrower's &msi_lease_client.leases_in
- * @out_node: entry in the lender's &msi_lease_client.leases_out
- * @active: still running; cleared (under the pool lock) by whoever ends it
- * @booked: its vectors are counted in the lender's @lent and the
- *	borrower's @borrowed.  A lease stays on the lists until its end has
- *	run to the last callback, so a client leaving meanwhile finds it and
- *	waits for it.
- * @end_now: end at the next run of @end, whatever @piece.expires says
- * @ref: the pool's list holds one; anyone flushing @end holds another
- * @end: ends the lease at expiry; queued early to end it sooner
- */
-struct msi_lease_lease {
-	struct msi_lease_piece piece;
-	struct msi_lease_pool *pool;
-	struct msi_lease_client *borrower;
-	u64 duration_ns;
-	struct list_head pool_node;
-	struct list_head in_node;
-	struct list_head out_node;
-	bool active;
-	bool booked;
-	bool end_now;
-	struct kref ref;
-	struct delayed_work end;
-};
-
-/**
  * struct msi_lease_pool_stats - consistent snapshot of a pool
  * @budget: as &msi_lease_pool.budget
  * @held: as &msi_lease_pool.held
@@ -271,32 +222,6 @@ struct msi_lease_client_state {
 	struct msi_lease_client_attrs attrs;
 };
 
-/**
- * struct msi_lease_candidate - a lender's offer, as selection sees it
- * @lender: the lender
- * @offer: its sanitised counter-offer
- * @seq: the lender's join order
- * @priority: the lender's priority
- */
-struct msi_lease_candidate {
-	struct msi_lease_client *lender;
-	struct msi_lease_offer offer;
-	u64 seq;
-	int priority;
-};
-
-/**
- * struct msi_lease_pick - vectors taken from one tier of one offer
- * @cand: index into the candidate array
- * @tier: index into that candidate's tiers
- * @count: vectors taken
- */
-struct msi_lease_pick {
-	unsigned int cand;
-	unsigned int tier;
-	unsigned int count;
-};
-
 void msi_lease_pool_init(struct msi_lease_pool *pool, unsigned int budget);
 void msi_lease_client_init(struct msi_lease_client *client);
 void msi_lease_pool_attach(struct msi_lease_pool *pool,
@@ -330,55 +255,5 @@ unsigned long msi_lease_client_changes(struct msi_lease_client *client);
 void msi_lease_client_recount(struct msi_lease_client *client,
 			      enum msi_lease_mode mode, unsigned int n,
 			      unsigned long gen);
-
-/* select.c */
-int msi_lease_select(enum msi_lease_policy policy, unsigned int need,
-		     const struct msi_lease_candidate *cands,
-		     unsigned int nr_cands, struct msi_lease_pick *picks,
-		     unsigned int *nr_picks);
-void msi_lease_select_order(enum msi_lease_policy policy,
-			    struct msi_lease_candidate *cands,
-			    unsigned int nr_cands);
-extern const char * const msi_lease_policy_names[MSI_LEASE_NR_POLICIES];
-extern const char * const msi_lease_negotiation_names[MSI_LEASE_NR_NEGOTIATIONS];
-const char *msi_lease_policy_name(enum msi_lease_policy policy);
-const char *msi_lease_negotiation_name(enum msi_lease_negotiation mode);
-
-/* lease.c */
-int msi_lease_core_init(void);
-void msi_lease_core_exit(void);
-int msi_lease_client_enlist(struct msi_lease_client *client,
-			    const struct msi_lease_client_ops *ops,
-			    const struct msi_lease_client_attrs *attrs,
-			    void *priv);
-void msi_lease_client_retire(struct msi_lease_client *client);
-void msi_lease_client_hold(struct msi_lease_client *client, bool hold);
-int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id);
-int msi_lease_pool_configure(struct msi_lease_pool *pool,
-			     const struct msi_lease_pool_conf *conf);
-void msi_lease_pool_get_conf(struct msi_lease_pool *pool,
-			     struct msi_lease_pool_conf *conf);
-
-/**
- * struct msi_lease_lease_info - one active lease, as a walk sees it
- * @id: the lease's id
- * @lender: the client that lent the vectors, or NULL for the free pool
- * @borrower: the client that borrowed them
- * @count: vectors in the lease
- * @ms_left: milliseconds until it ends (0 if due)
- */
-struct msi_lease_lease_info {
-	u64 id;
-	struct msi_lease_client *lender;
-	struct msi_lease_client *borrower;
-	unsigned int count;
-	u64 ms_left;
-};
-
-typedef void (*msi_lease_lease_fn)(const struct msi_lease_lease_info *info,
-				   void *arg);
-void msi_lease_pool_walk_leases(struct msi_lease_pool *pool,
-				msi_lease_lease_fn fn, void *arg);
-unsigned int msi_lease_pool_lent(struct msi_lease_pool *pool);
 
 #endif /* _MSI_LEASE_POOL_H */

@@ -15,7 +15,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "pool.h"
+#include "select.h"
 
 /* One (offer, tier) with its sort keys. */
 struct unit {

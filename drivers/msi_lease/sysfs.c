@@ -27,6 +27,7 @@
 #include <linux/sysfs.h>
 
 #include "internal.h"
+#include "select.h"
 
 static struct kobject *msi_lease_kobj;
 /* A kset, so that bridges can send uevents (lease grant, end, revoke). */

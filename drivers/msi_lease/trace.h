@@ -13,7 +13,7 @@
 
 #include <linux/tracepoint.h>
 
-#include "pool.h"
+#include "lease.h"
 
 TRACE_EVENT(msi_lease_borrow,
 	TP_PROTO(struct msi_lease_client *borrower,

@@ -15,7 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 
-#include "../../../drivers/msi_lease/pool.h"
+#include "../../../drivers/msi_lease/lease.h"
 #include "../../../kunit/helpers.h"
 
 #define ML_MAX_POOLS	4
