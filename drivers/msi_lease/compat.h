@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernels msi_lease supports (6.1 LTS,
- * 6.12 LTS, newest) lives here and nowhere else.
+ * 6.12 LTS, newest) lives here and nowhere else.  (The sample driver is
+ * a driver of its own, not part of msi_lease: it tests the kernel's own
+ * feature macro, as any driver would.)
  */
 #ifndef _MSI_LEASE_COMPAT_H
 #define _MSI_LEASE_COMPAT_H

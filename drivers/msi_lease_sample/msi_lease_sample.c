@@ -53,7 +53,15 @@
 
 #include <linux/msi_lease.h>
 
-#include "compat.h"
+/*
+ * A driver of its own, this sample tests for dynamic MSI-X (6.2 and
+ * later: pci_msix_alloc_irq_at(), pci_msix_free_irq()) as any driver
+ * would, by the kernel's own MSI_ANY_INDEX, not through msi_lease's
+ * private compat.h.
+ */
+#ifdef MSI_ANY_INDEX
+#define SAMPLE_MSIX_DYN
+#endif
 
 #define IVSHMEM_VENDOR		0x1af4
 #define IVSHMEM_DEVICE		0x1110
@@ -72,7 +80,7 @@ struct sample_vec {
 	int irq;		/* 0: slot unused */
 	u64 lease;		/* 0: own vector */
 	atomic64_t count;
-#ifdef MSI_LEASE_HAVE_MSIX_DYN
+#ifdef SAMPLE_MSIX_DYN
 	struct msi_map map;
 #endif
 };
@@ -119,7 +127,7 @@ static int vec_request(struct sample_dev *sdev, struct sample_vec *v)
 	return ret;
 }
 
-#ifdef MSI_LEASE_HAVE_MSIX_DYN
+#ifdef SAMPLE_MSIX_DYN
 /* 6.2+: add one vector to the live device, tagged with @lease. */
 static int vec_add(struct sample_dev *sdev, u64 lease)
 {
@@ -698,7 +706,7 @@ static int sample_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_lock(&sdev->lock);
 	for (ret = 0; ret < n; ret++) {
 		sdev->vecs[ret].irq = pci_irq_vector(pdev, ret);
-#ifdef MSI_LEASE_HAVE_MSIX_DYN
+#ifdef SAMPLE_MSIX_DYN
 		sdev->vecs[ret].map = (struct msi_map){
 			.index = ret, .virq = sdev->vecs[ret].irq,
 		};
