@@ -4,9 +4,10 @@
  * clients, two-phase hand-over, and the life of a lease until its vectors
  * are back with their lender.
  *
- * A borrow runs under the pool's negotiate mutex:
+ * A borrow runs under the pool's negotiate mutex (Documentation/design/
+ * msi_lease.rst, "Negotiation"):
  *
- *   1. the free pool first (claim 6 of the seed);
+ *   1. the free pool first: lenders are asked only for the rest;
  *   2. then the pool's other cooperative clients, asked for counter-offers
  *      in parallel (all, then choose) or sequentially (until satisfied);
  *   3. selection among the offers by policy (select.c);
