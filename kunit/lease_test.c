@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the msi_lease broker (drivers/msi_lease/lease.c and
- * select.c) with fake clients: every behaviour of the seed (DESIGN.md
- * section 3) plus renewal, recall, early return, clients leaving
- * mid-lease, rollback, deadlines, and a randomized stress run.
+ * select.c) with fake clients: every behaviour of a borrow that
+ * Documentation/design/msi_lease.rst ("Negotiation") describes, plus
+ * renewal, recall, revoke, early return, clients leaving mid-lease,
+ * rollback, deadlines, configuration, and a randomized stress run.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -271,7 +272,7 @@ static bool wait_no_leases(struct world *w, unsigned int ms)
 	return msi_lease_test_wait_no_leases(&w->pool, ms);
 }
 
-/* FIG. 4's bridge: A, B and D hold 5 vectors, C 3, none free (18). */
+/* The worked example's bridge: A, B, D hold 5 vectors, C 3, none free. */
 struct fig4 {
 	struct world *w;
 	struct fake *a, *b, *c, *d;
@@ -288,7 +289,7 @@ static struct fig4 fig4_bridge(struct kunit *test)
 	return s;
 }
 
-/* FIG. 4: groups 5/5/3/5, C asks 3, A lends 2, B declines, D lends 1. */
+/* C asks 3 of a full bridge: A lends 2, B declines, D lends 1; all return. */
 static void fig4_lend_then_expire(struct kunit *test)
 {
 	struct fig4 s = fig4_bridge(test);
@@ -328,7 +329,7 @@ static void fig4_lend_then_expire(struct kunit *test)
 	expect_consistent(test, w);
 }
 
-/* Claim 6: the free pool first; lenders are asked only for the rest. */
+/* The free pool first; lenders are asked only for the rest. */
 static void free_pool_first(struct kunit *test)
 {
 	struct world *w = new_world(test, 20);
@@ -355,7 +356,7 @@ static void free_pool_first(struct kunit *test)
 	msi_lease_grant_free(&g);
 }
 
-/* FIG. 5: nobody can help: denial, and nothing changes. */
+/* Nobody can help: the borrow is denied and nothing changes. */
 static void fig5_denial_without_lenders(struct kunit *test)
 {
 	struct world *w = new_world(test, 8);
@@ -390,7 +391,7 @@ static void other_bridge_never_asked(struct kunit *test)
 	expect_consistent(test, w2);
 }
 
-/* [0044]: both A and D offer 3 for a request of 3: one lender or split. */
+/* A and D both offer 3 for a request of 3: one lender or a split. */
 struct surplus_case {
 	enum msi_lease_policy policy;
 	unsigned int from_a, from_d;
@@ -399,7 +400,7 @@ struct surplus_case {
 static const struct surplus_case surplus_cases[] = {
 	{ MSI_LEASE_POLICY_CLOSEST, 3, 0 },
 	{ MSI_LEASE_POLICY_FEWEST_LENDERS, 3, 0 },
-	{ MSI_LEASE_POLICY_EVEN_SPREAD, 2, 1 },	/* FIG. 4's split */
+	{ MSI_LEASE_POLICY_EVEN_SPREAD, 2, 1 },	/* the worked example's split */
 };
 
 static void surplus_desc(const struct surplus_case *c, char *desc)
@@ -434,7 +435,7 @@ static void parallel_surplus_offers(struct kunit *test)
 	msi_lease_grant_free(&g);
 }
 
-/* [0045]: per vector, the terms closest to the request win. */
+/* Counter-offers: per vector, the terms closest to the request win. */
 static void counteroffer_closest_terms(struct kunit *test)
 {
 	struct fig4 s = fig4_bridge(test);
@@ -465,7 +466,7 @@ static void counteroffer_closest_terms(struct kunit *test)
 	msi_lease_grant_free(&g);
 }
 
-/* [0046]: offers fall short: a partial grant, reported, not refused. */
+/* Offers fall short: a partial grant, reported, not refused. */
 static void partial_grant_reported(struct kunit *test)
 {
 	struct fig4 s = fig4_bridge(test);
@@ -491,7 +492,7 @@ static void partial_grant_reported(struct kunit *test)
 	msi_lease_grant_free(&g);
 }
 
-/* [0047]: sequential: A then D satisfy the request; B is never asked. */
+/* Sequential: A then D satisfy the request; B is never asked. */
 static void sequential_stops_when_satisfied(struct kunit *test)
 {
 	struct fig4 s = fig4_bridge(test);
@@ -844,6 +845,141 @@ static void held_cannot_drop_below_lent(struct kunit *test)
 	expect_consistent(test, w);
 }
 
+/*
+ * A configuration applies all at once or not at all: a bad value leaves
+ * every setting as it was, a good one changes the next borrow's terms.
+ */
+static void configure_is_all_or_nothing(struct kunit *test)
+{
+	struct world *w = new_world(test, 10);
+	struct fake *a = new_fake(w, 'A', 5, true, 0);
+	struct fake *c = new_fake(w, 'C', 5, true, 0);
+	struct msi_lease_request r = req(2, HOUR);
+	struct msi_lease_pool_conf conf, now;
+	struct msi_lease_grant g;
+
+	msi_lease_pool_get_conf(&w->pool, &conf);
+	KUNIT_EXPECT_EQ(test, conf.budget, 10);
+	conf.budget = 20;
+	conf.max_lease_ns = MINUTE;
+	conf.policy = MSI_LEASE_NR_POLICIES;
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_configure(&w->pool, &conf),
+			-EINVAL);
+	conf.policy = MSI_LEASE_POLICY_DEFAULT;
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_configure(&w->pool, &conf),
+			-EINVAL);
+	conf.policy = MSI_LEASE_POLICY_PRIORITY;
+	conf.negotiation = MSI_LEASE_NEGOTIATE_DEFAULT;
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_configure(&w->pool, &conf),
+			-EINVAL);
+	msi_lease_pool_get_conf(&w->pool, &now);
+	KUNIT_EXPECT_EQ(test, now.budget, 10);
+	KUNIT_EXPECT_EQ(test, now.max_lease_ns, 0);
+	KUNIT_EXPECT_EQ(test, now.policy, MSI_LEASE_POLICY_CLOSEST);
+	KUNIT_EXPECT_EQ(test, now.negotiation, MSI_LEASE_NEGOTIATE_PARALLEL);
+
+	/* No negotiation: lenders are not asked; leases are capped. */
+	conf.negotiation = MSI_LEASE_NEGOTIATE_NONE;
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_configure(&w->pool, &conf), 0);
+	msi_lease_pool_get_conf(&w->pool, &now);
+	KUNIT_EXPECT_EQ(test, now.budget, 20);
+	KUNIT_EXPECT_EQ(test, now.max_lease_ns, MINUTE);
+	KUNIT_EXPECT_EQ(test, now.policy, MSI_LEASE_POLICY_PRIORITY);
+	offers(a, 2, 0);
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	KUNIT_EXPECT_EQ(test, from(&g, NULL), 2);
+	KUNIT_EXPECT_EQ(test, a->asked, 0);
+	KUNIT_EXPECT_LE(test, g.pieces[0].expires,
+			ktime_add_ns(ktime_get(), MINUTE));
+	msi_lease_grant_free(&g);
+	expect_consistent(test, w);
+}
+
+/* An administrator's revoke ends a lease before it returns. */
+static void revoke_ends_lease_now(struct kunit *test)
+{
+	struct world *w = new_world(test, 10);
+	struct fake *a = new_fake(w, 'A', 5, true, 0);
+	struct fake *c = new_fake(w, 'C', 5, true, 0);
+	struct msi_lease_request r = req(2, HOUR);
+	struct msi_lease_grant g;
+	u64 id;
+
+	offers(a, 2, 0);
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	id = g.pieces[0].id;
+	msi_lease_grant_free(&g);
+	KUNIT_EXPECT_EQ(test, group(a), 3);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_revoke(&w->pool, id + 1000),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_revoke(&w->pool, id), 0);
+	KUNIT_EXPECT_EQ(test, c->recalled, 1);
+	KUNIT_EXPECT_EQ(test, c->ended, 2);
+	KUNIT_EXPECT_EQ(test, a->reclaimed, 2);
+	KUNIT_EXPECT_EQ(test, group(a), 5);
+	KUNIT_EXPECT_EQ(test, group(c), 5);
+	KUNIT_EXPECT_FALSE(test, msi_lease_active(&c->c, id));
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_revoke(&w->pool, id), -ENOENT);
+	expect_consistent(test, w);
+}
+
+struct walk_seen {
+	unsigned int nr, from_free, from_a;
+	u64 ids[4];
+	u64 longest_ms;
+};
+
+static void walk_one(const struct msi_lease_lease_info *l, void *arg)
+{
+	struct walk_seen *seen = arg;
+
+	if (seen->nr < ARRAY_SIZE(seen->ids))
+		seen->ids[seen->nr] = l->id;
+	seen->nr++;
+	if (l->lender)
+		seen->from_a += l->count;
+	else
+		seen->from_free += l->count;
+	seen->longest_ms = max(seen->longest_ms, l->ms_left);
+}
+
+/* The leases file's walk: every active lease once, with its terms. */
+static void leases_walk_sees_active_leases(struct kunit *test)
+{
+	struct world *w = new_world(test, 12);
+	struct fake *a = new_fake(w, 'A', 5, true, 0);
+	struct fake *c = new_fake(w, 'C', 5, true, 0);
+	struct msi_lease_request r = req(4, HOUR);
+	struct walk_seen seen = { };
+	struct msi_lease_grant g;
+	unsigned int i;
+
+	msi_lease_pool_walk_leases(&w->pool, walk_one, &seen);
+	KUNIT_EXPECT_EQ(test, seen.nr, 0);
+
+	offers(a, 2, 0);
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	KUNIT_ASSERT_EQ(test, g.nr_pieces, 2);
+	msi_lease_pool_walk_leases(&w->pool, walk_one, &seen);
+	KUNIT_EXPECT_EQ(test, seen.nr, 2);
+	KUNIT_EXPECT_EQ(test, seen.from_free, 2);
+	KUNIT_EXPECT_EQ(test, seen.from_a, 2);
+	KUNIT_EXPECT_LE(test, seen.longest_ms, HOUR / NSEC_PER_MSEC);
+	KUNIT_EXPECT_GT(test, seen.longest_ms, HOUR / NSEC_PER_MSEC - 60000);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_TRUE(test, seen.ids[i] == g.pieces[0].id ||
+				  seen.ids[i] == g.pieces[1].id);
+
+	/* A lease that ended is not shown. */
+	KUNIT_EXPECT_EQ(test, msi_lease_return(&c->c, g.pieces[0].id), 0);
+	memset(&seen, 0, sizeof(seen));
+	msi_lease_pool_walk_leases(&w->pool, walk_one, &seen);
+	KUNIT_EXPECT_EQ(test, seen.nr, 1);
+	KUNIT_EXPECT_EQ(test, seen.ids[0], g.pieces[1].id);
+	msi_lease_grant_free(&g);
+	expect_consistent(test, w);
+}
+
 /* Randomized: many clients, pools and operations; invariants after each. */
 #define ST_POOLS	4
 #define ST_CLIENTS	64
@@ -1121,6 +1257,9 @@ static struct kunit_case msi_lease_broker_cases[] = {
 	KUNIT_CASE(priority_and_load_policies),
 	KUNIT_CASE(bad_requests_rejected),
 	KUNIT_CASE(held_cannot_drop_below_lent),
+	KUNIT_CASE(configure_is_all_or_nothing),
+	KUNIT_CASE(revoke_ends_lease_now),
+	KUNIT_CASE(leases_walk_sees_active_leases),
 	KUNIT_CASE_SLOW(stress_random_operations),
 	KUNIT_CASE_SLOW(concurrent_borrows_across_pools),
 	KUNIT_CASE_SLOW(borrow_cost_scales),
