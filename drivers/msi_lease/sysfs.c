@@ -79,8 +79,7 @@ BRIDGE_STAT_ATTR(vectors_msix, s.held_by_mode[MSI_LEASE_MODE_MSIX]);
 /*
  * Settings and lending terms are knobs: one row of a table each, giving
  * the knob's own file, its key in the one-line file ("settings",
- * "terms") and how it is parsed and shown.  A knob is added by adding a
- * row (and its field to the struct the row edits).
+ * "terms") and how it is parsed and shown.
  *
  * A write parses into a copy of the current values and commits the copy
  * with one call (msi_lease_pool_configure(), msi_lease_client_set_attrs()),
@@ -88,17 +87,49 @@ BRIDGE_STAT_ATTR(vectors_msix, s.held_by_mode[MSI_LEASE_MODE_MSIX]);
  * at once: see "Changing several settings at once" in
  * Documentation/design/msi_lease.rst for why a line, not DAMON's staged
  * files and commit.
+ *
+ * A new knob: its field in the struct its set edits, a _parse and a _show
+ * function, and a KNOB() row in the set's table.
  */
-struct knob {
-	struct kobj_attribute attr;
-	int (*parse)(const char *val, void *values);
-	ssize_t (*show)(char *buf, ssize_t at, const void *values, bool alone);
+
+/* The values one set of knobs edits. */
+union knob_values {
+	struct msi_lease_pool_conf conf;
+	struct msi_lease_client_attrs attrs;
 };
 
-#define KNOB(_file, _values, _name) {					\
-	.attr = __ATTR(_name, 0644, _file##_show, _file##_store),	\
-	.parse = _values##_##_name##_parse,				\
-	.show = _values##_##_name##_show,				\
+/* A set of knobs: a bridge's settings or a function's lending terms. */
+struct knob_set {
+	const struct knob *knobs;
+	unsigned int nr;
+	void (*get)(struct kobject *kobj, union knob_values *v);
+	int (*set)(struct kobject *kobj, const union knob_values *v);
+};
+
+struct knob {
+	struct kobj_attribute attr;
+	const struct knob_set *set;
+	int (*parse)(const char *val, union knob_values *v);
+	ssize_t (*show)(char *buf, ssize_t at, const union knob_values *v,
+			bool alone);
+};
+
+/* The one-line file of a set ("settings", "terms"). */
+struct knob_line {
+	struct kobj_attribute attr;
+	const struct knob_set *set;
+};
+
+#define KNOB(_s, _name) {						\
+	.attr = __ATTR(_name, 0644, knob_attr_show, knob_attr_store),	\
+	.set = &(_s##_set),						\
+	.parse = _s##_##_name##_parse,					\
+	.show = _s##_##_name##_show,					\
+}
+
+#define KNOB_LINE(_s, _file) {						\
+	.attr = __ATTR(_file, 0644, knob_line_show, knob_line_store),	\
+	.set = &(_s##_set),						\
 }
 
 static const struct knob *to_knob(struct kobj_attribute *attr)
@@ -122,8 +153,8 @@ static const struct knob *knob_find(const struct knob *knobs,
  * parameter splitter; -EINVAL for an unknown key, a word without '=' or
  * an empty line.
  */
-static int knobs_parse(const struct knob *knobs, unsigned int nr,
-		       const char *buf, void *values)
+static int knobs_parse(const struct knob_set *set, const char *buf,
+		       union knob_values *v)
 {
 	const struct knob *knob;
 	char *copy, *args, *key, *val;
@@ -135,12 +166,12 @@ static int knobs_parse(const struct knob *knobs, unsigned int nr,
 	args = skip_spaces(strim(copy));
 	while (*args) {
 		args = next_arg(args, &key, &val);
-		knob = knob_find(knobs, nr, key);
+		knob = knob_find(set->knobs, set->nr, key);
 		if (!knob || !val) {
 			ret = -EINVAL;
 			break;
 		}
-		ret = knob->parse(val, values);
+		ret = knob->parse(val, v);
 		if (ret)
 			break;
 	}
@@ -149,26 +180,34 @@ static int knobs_parse(const struct knob *knobs, unsigned int nr,
 }
 
 /* Every knob as "key=value", one line. */
-static ssize_t knobs_show(const struct knob *knobs, unsigned int nr,
-			  char *buf, const void *values)
+static ssize_t knob_line_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
 {
+	const struct knob_set *set =
+		container_of(attr, struct knob_line, attr)->set;
+	union knob_values v;
 	ssize_t len = 0;
 	unsigned int i;
 
-	for (i = 0; i < nr; i++) {
+	set->get(kobj, &v);
+	for (i = 0; i < set->nr; i++) {
 		len += sysfs_emit_at(buf, len, "%s%s=", i ? " " : "",
-				     knobs[i].attr.attr.name);
-		len += knobs[i].show(buf, len, values, false);
+				     set->knobs[i].attr.attr.name);
+		len += set->knobs[i].show(buf, len, &v, false);
 	}
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
 /* One knob's own file. */
-static ssize_t knob_show(const struct knob *knob, char *buf,
-			 const void *values)
+static ssize_t knob_attr_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
 {
-	ssize_t len = knob->show(buf, 0, values, true);
+	const struct knob *knob = to_knob(attr);
+	union knob_values v;
+	ssize_t len;
 
+	knob->set->get(kobj, &v);
+	len = knob->show(buf, 0, &v, true);
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
@@ -178,15 +217,49 @@ static ssize_t knob_show(const struct knob *knob, char *buf,
  */
 static DEFINE_MUTEX(msi_lease_sysfs_lock);
 
+/* One knob (@knob) or a line of them (@knob NULL), all or nothing. */
+static ssize_t knobs_store(struct kobject *kobj, const struct knob_set *set,
+			   const struct knob *knob, const char *buf,
+			   size_t count)
+{
+	union knob_values v;
+	int ret;
+
+	mutex_lock(&msi_lease_sysfs_lock);
+	set->get(kobj, &v);
+	ret = knob ? knob->parse(buf, &v) : knobs_parse(set, buf, &v);
+	if (!ret)
+		ret = set->set(kobj, &v);
+	mutex_unlock(&msi_lease_sysfs_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t knob_attr_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count)
+{
+	const struct knob *knob = to_knob(attr);
+
+	return knobs_store(kobj, knob->set, knob, buf, count);
+}
+
+static ssize_t knob_line_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count)
+{
+	return knobs_store(kobj, container_of(attr, struct knob_line, attr)->set,
+			   NULL, buf, count);
+}
+
 /* Bridge settings */
 
 /* Largest budget and longest lease a write may set. */
 #define MSI_LEASE_MAX_BUDGET	BIT(24)
 #define MSI_LEASE_MAX_LEASE_MS	BIT_ULL(40)
 
-static int conf_budget_parse(const char *val, void *values)
+static int conf_budget_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_pool_conf *conf = values;
+	struct msi_lease_pool_conf *conf = &v->conf;
 	unsigned int budget;
 	int ret;
 
@@ -203,10 +276,10 @@ static int conf_budget_parse(const char *val, void *values)
 	return 0;
 }
 
-static ssize_t conf_budget_show(char *buf, ssize_t at, const void *values,
+static ssize_t conf_budget_show(char *buf, ssize_t at, const union knob_values *v,
 				bool alone)
 {
-	const struct msi_lease_pool_conf *conf = values;
+	const struct msi_lease_pool_conf *conf = &v->conf;
 
 	if (conf->budget == MSI_LEASE_UNLIMITED)
 		return sysfs_emit_at(buf, at, "unlimited");
@@ -240,9 +313,9 @@ static ssize_t emit_choice(char *buf, ssize_t at, const char * const *names,
 	return len;
 }
 
-static int conf_negotiation_parse(const char *val, void *values)
+static int conf_negotiation_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_pool_conf *conf = values;
+	struct msi_lease_pool_conf *conf = &v->conf;
 	int i = parse_choice(msi_lease_negotiation_names,
 			     MSI_LEASE_NR_NEGOTIATIONS, val);
 
@@ -253,17 +326,17 @@ static int conf_negotiation_parse(const char *val, void *values)
 }
 
 static ssize_t conf_negotiation_show(char *buf, ssize_t at,
-				     const void *values, bool alone)
+				     const union knob_values *v, bool alone)
 {
-	const struct msi_lease_pool_conf *conf = values;
+	const struct msi_lease_pool_conf *conf = &v->conf;
 
 	return emit_choice(buf, at, msi_lease_negotiation_names,
 			   MSI_LEASE_NR_NEGOTIATIONS, conf->negotiation, alone);
 }
 
-static int conf_policy_parse(const char *val, void *values)
+static int conf_policy_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_pool_conf *conf = values;
+	struct msi_lease_pool_conf *conf = &v->conf;
 	int i = parse_choice(msi_lease_policy_names, MSI_LEASE_NR_POLICIES,
 			     val);
 
@@ -273,18 +346,18 @@ static int conf_policy_parse(const char *val, void *values)
 	return 0;
 }
 
-static ssize_t conf_policy_show(char *buf, ssize_t at, const void *values,
+static ssize_t conf_policy_show(char *buf, ssize_t at, const union knob_values *v,
 				bool alone)
 {
-	const struct msi_lease_pool_conf *conf = values;
+	const struct msi_lease_pool_conf *conf = &v->conf;
 
 	return emit_choice(buf, at, msi_lease_policy_names,
 			   MSI_LEASE_NR_POLICIES, conf->policy, alone);
 }
 
-static int conf_max_lease_ms_parse(const char *val, void *values)
+static int conf_max_lease_ms_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_pool_conf *conf = values;
+	struct msi_lease_pool_conf *conf = &v->conf;
 	u64 ms;
 	int ret;
 
@@ -298,75 +371,42 @@ static int conf_max_lease_ms_parse(const char *val, void *values)
 }
 
 static ssize_t conf_max_lease_ms_show(char *buf, ssize_t at,
-				      const void *values, bool alone)
+				      const union knob_values *v, bool alone)
 {
-	const struct msi_lease_pool_conf *conf = values;
+	const struct msi_lease_pool_conf *conf = &v->conf;
 
 	return sysfs_emit_at(buf, at, "%llu",
 			     conf->max_lease_ns / NSEC_PER_MSEC);
 }
 
-static ssize_t conf_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf);
-static ssize_t conf_store(struct kobject *kobj, struct kobj_attribute *attr,
-			  const char *buf, size_t count);
+static void conf_get(struct kobject *kobj, union knob_values *v)
+{
+	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &v->conf);
+}
+
+static int conf_set_values(struct kobject *kobj, const union knob_values *v)
+{
+	return msi_lease_pool_configure(&to_bridge(kobj)->pool, &v->conf);
+}
+
+static const struct knob_set conf_set;
 
 /* In the order "settings" shows them. */
 static struct knob conf_knobs[] = {
-	KNOB(conf, conf, budget),
-	KNOB(conf, conf, negotiation),
-	KNOB(conf, conf, policy),
-	KNOB(conf, conf, max_lease_ms),
+	KNOB(conf, budget),
+	KNOB(conf, negotiation),
+	KNOB(conf, policy),
+	KNOB(conf, max_lease_ms),
 };
 
-/* One knob (@knob) or a line of them (@knob NULL), all or nothing. */
-static ssize_t bridge_store_conf(struct kobject *kobj, const struct knob *knob,
-				 const char *buf, size_t count)
-{
-	struct msi_lease_bridge *bridge = to_bridge(kobj);
-	struct msi_lease_pool_conf conf;
-	int ret;
+static const struct knob_set conf_set = {
+	.knobs = conf_knobs,
+	.nr = ARRAY_SIZE(conf_knobs),
+	.get = conf_get,
+	.set = conf_set_values,
+};
 
-	mutex_lock(&msi_lease_sysfs_lock);
-	msi_lease_pool_get_conf(&bridge->pool, &conf);
-	ret = knob ? knob->parse(buf, &conf) :
-		     knobs_parse(conf_knobs, ARRAY_SIZE(conf_knobs), buf,
-				 &conf);
-	if (!ret)
-		ret = msi_lease_pool_configure(&bridge->pool, &conf);
-	mutex_unlock(&msi_lease_sysfs_lock);
-	return ret ? ret : count;
-}
-
-static ssize_t conf_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	struct msi_lease_pool_conf conf;
-
-	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
-	return knob_show(to_knob(attr), buf, &conf);
-}
-
-static ssize_t conf_store(struct kobject *kobj, struct kobj_attribute *attr,
-			  const char *buf, size_t count)
-{
-	return bridge_store_conf(kobj, to_knob(attr), buf, count);
-}
-
-static ssize_t settings_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	struct msi_lease_pool_conf conf;
-
-	msi_lease_pool_get_conf(&to_bridge(kobj)->pool, &conf);
-	return knobs_show(conf_knobs, ARRAY_SIZE(conf_knobs), buf, &conf);
-}
-
-static ssize_t settings_store(struct kobject *kobj, struct kobj_attribute *attr,
-			      const char *buf, size_t count)
-{
-	return bridge_store_conf(kobj, NULL, buf, count);
-}
+static struct knob_line conf_line = KNOB_LINE(conf, settings);
 
 static ssize_t lent_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -413,7 +453,6 @@ static ssize_t revoke_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
-static struct kobj_attribute bridge_settings_attr = __ATTR_RW(settings);
 static struct kobj_attribute bridge_lent_attr = __ATTR_RO(lent);
 static struct kobj_attribute bridge_leases_attr = __ATTR_RO(leases);
 static struct kobj_attribute bridge_revoke_attr = __ATTR_WO(revoke);
@@ -423,7 +462,7 @@ static struct attribute *bridge_attrs[] = {
 	&conf_knobs[1].attr.attr,
 	&conf_knobs[2].attr.attr,
 	&conf_knobs[3].attr.attr,
-	&bridge_settings_attr.attr,
+	&conf_line.attr.attr,
 	&bridge_free_attr.attr,
 	&bridge_pending_attr.attr,
 	&bridge_lent_attr.attr,
@@ -545,12 +584,12 @@ static ssize_t leasing_show(struct kobject *kobj, struct kobj_attribute *attr,
  * A whole word only: kstrtobool() looks at the first characters, so it
  * would read "floor=1" or "no thanks" as an answer.
  */
-static int terms_cooperative_parse(const char *val, void *values)
+static int terms_cooperative_parse(const char *val, union knob_values *v)
 {
 	static const char * const words[] = {
 		"0", "n", "no", "off", "false", "1", "y", "yes", "on", "true",
 	};
-	struct msi_lease_client_attrs *attrs = values;
+	struct msi_lease_client_attrs *attrs = &v->attrs;
 	int i = __sysfs_match_string(words, ARRAY_SIZE(words), val);
 
 	if (i < 0)
@@ -560,24 +599,24 @@ static int terms_cooperative_parse(const char *val, void *values)
 }
 
 static ssize_t terms_cooperative_show(char *buf, ssize_t at,
-				      const void *values, bool alone)
+				      const union knob_values *v, bool alone)
 {
-	const struct msi_lease_client_attrs *attrs = values;
+	const struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return sysfs_emit_at(buf, at, "%d", attrs->cooperative);
 }
 
-static int terms_priority_parse(const char *val, void *values)
+static int terms_priority_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_client_attrs *attrs = values;
+	struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return kstrtoint(val, 0, &attrs->priority);
 }
 
-static ssize_t terms_priority_show(char *buf, ssize_t at, const void *values,
+static ssize_t terms_priority_show(char *buf, ssize_t at, const union knob_values *v,
 				   bool alone)
 {
-	const struct msi_lease_client_attrs *attrs = values;
+	const struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return sysfs_emit_at(buf, at, "%d", attrs->priority);
 }
@@ -596,99 +635,68 @@ static int parse_term(const char *val, unsigned int *term)
 	return 0;
 }
 
-static int terms_floor_parse(const char *val, void *values)
+static int terms_floor_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_client_attrs *attrs = values;
+	struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return parse_term(val, &attrs->floor);
 }
 
-static ssize_t terms_floor_show(char *buf, ssize_t at, const void *values,
+static ssize_t terms_floor_show(char *buf, ssize_t at, const union knob_values *v,
 				bool alone)
 {
-	const struct msi_lease_client_attrs *attrs = values;
+	const struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return sysfs_emit_at(buf, at, "%u", attrs->floor);
 }
 
-static int terms_max_lend_parse(const char *val, void *values)
+static int terms_max_lend_parse(const char *val, union knob_values *v)
 {
-	struct msi_lease_client_attrs *attrs = values;
+	struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return parse_term(val, &attrs->max_lend);
 }
 
-static ssize_t terms_max_lend_show(char *buf, ssize_t at, const void *values,
+static ssize_t terms_max_lend_show(char *buf, ssize_t at, const union knob_values *v,
 				   bool alone)
 {
-	const struct msi_lease_client_attrs *attrs = values;
+	const struct msi_lease_client_attrs *attrs = &v->attrs;
 
 	return sysfs_emit_at(buf, at, "%u", attrs->max_lend);
 }
 
-static ssize_t term_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf);
-static ssize_t term_store(struct kobject *kobj, struct kobj_attribute *attr,
-			  const char *buf, size_t count);
+static void terms_get(struct kobject *kobj, union knob_values *v)
+{
+	struct msi_lease_client_state st;
+
+	msi_lease_client_state(&to_fn(kobj)->client, &st);
+	v->attrs = st.attrs;
+}
+
+static int terms_set_values(struct kobject *kobj, const union knob_values *v)
+{
+	return msi_lease_client_set_attrs(&to_fn(kobj)->client, &v->attrs);
+}
+
+static const struct knob_set terms_set;
 
 /* In the order "terms" shows them. */
-static struct knob term_knobs[] = {
-	KNOB(term, terms, cooperative),
-	KNOB(term, terms, priority),
-	KNOB(term, terms, floor),
-	KNOB(term, terms, max_lend),
+static struct knob terms_knobs[] = {
+	KNOB(terms, cooperative),
+	KNOB(terms, priority),
+	KNOB(terms, floor),
+	KNOB(terms, max_lend),
 };
 
-/* As bridge_store_conf(), for a function's lending terms. */
-static ssize_t fn_store_terms(struct kobject *kobj, const struct knob *knob,
-			      const char *buf, size_t count)
-{
-	struct msi_lease_client *client = &to_fn(kobj)->client;
-	struct msi_lease_client_state st;
-	int ret;
+static const struct knob_set terms_set = {
+	.knobs = terms_knobs,
+	.nr = ARRAY_SIZE(terms_knobs),
+	.get = terms_get,
+	.set = terms_set_values,
+};
 
-	mutex_lock(&msi_lease_sysfs_lock);
-	msi_lease_client_state(client, &st);
-	ret = knob ? knob->parse(buf, &st.attrs) :
-		     knobs_parse(term_knobs, ARRAY_SIZE(term_knobs), buf,
-				 &st.attrs);
-	if (!ret)
-		ret = msi_lease_client_set_attrs(client, &st.attrs);
-	mutex_unlock(&msi_lease_sysfs_lock);
-	return ret ? ret : count;
-}
+static struct knob_line terms_line = KNOB_LINE(terms, terms);
 
-static ssize_t term_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	struct msi_lease_client_state st;
-
-	msi_lease_client_state(&to_fn(kobj)->client, &st);
-	return knob_show(to_knob(attr), buf, &st.attrs);
-}
-
-static ssize_t term_store(struct kobject *kobj, struct kobj_attribute *attr,
-			  const char *buf, size_t count)
-{
-	return fn_store_terms(kobj, to_knob(attr), buf, count);
-}
-
-static ssize_t terms_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	struct msi_lease_client_state st;
-
-	msi_lease_client_state(&to_fn(kobj)->client, &st);
-	return knobs_show(term_knobs, ARRAY_SIZE(term_knobs), buf, &st.attrs);
-}
-
-static ssize_t terms_store(struct kobject *kobj, struct kobj_attribute *attr,
-			   const char *buf, size_t count)
-{
-	return fn_store_terms(kobj, NULL, buf, count);
-}
-
-static struct kobj_attribute fn_terms_attr = __ATTR_RW(terms);
 static struct kobj_attribute fn_lent_attr = __ATTR(lent, 0444, fn_lent_show,
 						   NULL);
 static struct kobj_attribute fn_borrowed_attr = __ATTR_RO(borrowed);
@@ -711,11 +719,11 @@ static struct attribute *fn_attrs[] = {
 	&fn_msi_vectors_max_attr.attr,
 	&fn_driver_attr.attr,
 	&fn_irqs_attr.attr,
-	&term_knobs[0].attr.attr,
-	&term_knobs[1].attr.attr,
-	&term_knobs[2].attr.attr,
-	&term_knobs[3].attr.attr,
-	&fn_terms_attr.attr,
+	&terms_knobs[0].attr.attr,
+	&terms_knobs[1].attr.attr,
+	&terms_knobs[2].attr.attr,
+	&terms_knobs[3].attr.attr,
+	&terms_line.attr.attr,
 	&fn_lent_attr.attr,
 	&fn_borrowed_attr.attr,
 	&fn_leasing_attr.attr,
