@@ -23,11 +23,10 @@ suites=${3:-all}
 # the newest lane runs the million), while the fault walks run in full.
 extra=
 case $lane in
-debug)		"$ML_TOP/scripts/build-kernel.sh" debug; tmo=2400
+debug)		tmo=2400
 		extra="ml.rescan_cycles=10 ml.rebind_cycles=6 ml.reload_cycles=4
 		       ml.cpu_cycles=2 ml.replug_cycles=2 ml.stress_ops=200000" ;;
-newest)		"$ML_TOP/scripts/build-kernel.sh" newest; tmo=600 ;;
-stock-*)	"$ML_TOP/scripts/fetch-kernels.sh" "$lane"; tmo=600 ;;
+newest|stock-*)	tmo=600 ;;
 *)		ml_die "unknown lane $lane" ;;
 esac
 # kunit.py comes from the 6.12 source tree for every lane.
@@ -35,14 +34,11 @@ esac
 # shellcheck disable=SC1090
 . "$ML_CACHE/kernels/src-6.12.env"
 kunit_py=$ML_SRC/tools/testing/kunit/kunit.py
-# shellcheck disable=SC1090
-. "$ML_CACHE/kernels/$lane.env"
 
 run=$ML_CACHE/runs/$lane
 mkdir -p "$run"
 rm -f "$run/counts" "$run/kernel"
-modsrc=$("$ML_TOP/scripts/build-module.sh" "$lane")
-"$ML_TOP/scripts/mkinitramfs.sh" "$lane" "$modsrc" "$run/initrd.gz"
+ml_lane_image "$lane" "$run"
 
 ml_log "$lane: booting $ML_KREL ($topo)"
 "$ML_TOP/scripts/boot-qemu.sh" "$ML_VMLINUZ" "$run/initrd.gz" "$topo" \

@@ -34,12 +34,8 @@ done
 
 echo
 echo "== Ground truth check: every function against msi_irqs, /proc/interrupts and config space =="
-ML_KTAP=/tmp/ktap.demo
-: > $ML_KTAP
-ML_N=0
-ml_check_all
-bad=$(grep -c '^    not ok' $ML_KTAP)
-echo "  $ML_N checks, $bad mismatches"
+ml_tally ml_check_all
+echo "  $ML_N checks, $ML_BAD mismatches"
 
 f=$(ml_first_of nvme)
 if [ -n "$f" ]; then
@@ -131,10 +127,7 @@ demo_cli leases "$FIG"
 echo "  groups A B C D: $(ml_groups)"
 
 demo_step "Ground truth again, after all of it"
-ML_N=0
-: > $ML_KTAP
-ml_check_all
-bad=$(grep -c '^    not ok' $ML_KTAP)
-echo "  $ML_N checks, $bad mismatches"
+ml_tally ml_check_all
+echo "  $ML_N checks, $ML_BAD mismatches"
 echo unlimited > "$ML_SYS/bridges/$FIG/budget"
 echo

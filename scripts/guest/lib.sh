@@ -40,6 +40,17 @@ ml_suite()
 	echo "### ML-KTAP-END $name"
 }
 
+# ml_tally CMD...: run checks outside a suite (the demo): no KTAP is
+# printed; ML_N is how many checks ran and ML_BAD how many failed.
+ml_tally()
+{
+	ML_KTAP=/tmp/ktap.tally
+	ML_N=0
+	: > "$ML_KTAP"
+	"$@"
+	ML_BAD=$(grep -c '^    not ok' "$ML_KTAP" || true)
+}
+
 # ml_result NAME STATUS [DIAG...]; STATUS is 0 (pass), skip, or failure.
 ml_result()
 {
