@@ -465,6 +465,34 @@ static void reclaim_books_what_the_books_missed(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
+/*
+ * A lender whose loan is on its way home (its reclaim waits): a count
+ * below what it lent plus what is coming home would leave the reclaim
+ * nothing to bring the vectors home to, and is refused.
+ */
+static void held_covers_returning_vectors(struct kunit *test)
+{
+	static const unsigned int own[] = { 4, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+	DECLARE_COMPLETION_ONSTACK(go);
+
+	fworld_budget_is_use(w);
+	c->c.attrs.cooperative = false;
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, 10 * MS, false), 0);
+	a->block_reclaim = &go;
+	msleep(100);		/* C's lease ended; A's reclaim waits */
+	KUNIT_EXPECT_EQ(test,
+			msi_lease_client_set_held(&a->c, MSI_LEASE_MODE_MSIX, 1),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	complete(&go);
+	a->block_reclaim = NULL;
+	msleep(50);
+	fworld_expect_whole(test, w, own);
+}
+
 struct revoke_args {
 	struct msi_lease_pool *pool;
 	u64 id;
@@ -801,6 +829,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(returning_vectors_are_the_reclaims),
 	KUNIT_CASE(lender_growth_during_reclaim_is_booked),
 	KUNIT_CASE(reclaim_books_what_the_books_missed),
+	KUNIT_CASE(held_covers_returning_vectors),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(released_vectors_are_the_borrowers),

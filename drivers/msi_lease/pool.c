@@ -194,7 +194,7 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_detach);
  *
  * Return: the change in vectors held (may be negative), -EINVAL for an
  * invalid @mode/@held pair, or -EBUSY if @held is below what the client
- * has lent out; on error nothing changes.
+ * has lent out or has coming home; on error nothing changes.
  */
 int msi_lease_client_set_held(struct msi_lease_client *client,
 			      enum msi_lease_mode mode, unsigned int held)
@@ -210,8 +210,11 @@ int msi_lease_client_set_held(struct msi_lease_client *client,
 		return client_store(client, mode, held);
 
 	spin_lock(&pool->lock);
-	if (held < client->lent) {
-		/* Vectors out on loan cannot vanish from under the borrower. */
+	if (held < (u64)client->lent + client->returning) {
+		/*
+		 * Vectors out on loan cannot vanish from under the borrower,
+		 * nor those on their way home from under the reclaim.
+		 */
 		spin_unlock(&pool->lock);
 		return -EBUSY;
 	}
