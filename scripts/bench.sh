@@ -3,13 +3,18 @@
 # make bench: boot the default topology and measure, in one guest run and
 # side by side, (1) the allocation hooks' cost on an allocate + free
 # cycle (bench module loaded without msi_lease, then with it, alternating)
-# and (2) moving vectors between live devices vs by re-allocating both.
+# and (2) moving vectors between live devices vs by re-allocating both;
+# and, from the broker core built in user space, (3) how a borrow's cost
+# grows with the number of lenders, per negotiation mode and policy.
 # Prints ratios; no pass/fail threshold (TCG timings are noisy).
 #
 # ML_BENCH_LANES="stock-6.12 newest" by default (both have dynamic MSI-X).
 . "$(dirname "$0")/lib.sh"
 
 "$ML_TOP/scripts/host-deps.sh"
+# The broker core in user space: borrow cost against the number of lenders.
+make -s -C "$ML_TOP/tools/testing/msi_lease" O="$ML_CACHE/usertest" bench |
+	sed -n 's/^ML-BENCH /core: /p'
 for lane in ${ML_BENCH_LANES:-stock-6.12 newest}; do
 	run=$ML_CACHE/runs/bench-$lane
 	ml_lane_image "$lane" "$run"
