@@ -493,43 +493,6 @@ static void held_covers_returning_vectors(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
-/*
- * A lender frees one of its own vectors while one loan of its is on its
- * way home (its reclaim waits) and another is still out: the free is its
- * own, and its books follow it, not only once its last loan is home.
- */
-static void lender_free_during_reclaim_is_booked(struct kunit *test)
-{
-	static const unsigned int own[] = { 3, 1, 1 };
-	struct fworld *w = fworld_new(test);
-	struct fdev *a = fdev_new(w, 8, 4);
-	struct fdev *c = fdev_new(w, 8, 1);
-	struct fdev *d = fdev_new(w, 8, 1);
-	DECLARE_COMPLETION_ONSTACK(go);
-
-	fworld_budget_is_use(w);
-	c->c.attrs.cooperative = false;
-	d->c.attrs.cooperative = false;
-	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 1, 10 * MS, false), 0);
-	KUNIT_ASSERT_EQ(test, fdev_borrow(d, 1, DAY, false), 0);
-	a->block_reclaim = &go;
-	msleep(100);		/* C's lease ended; A's reclaim waits */
-	mutex_lock(&a->lock);
-	fdev_free(a, 1);	/* A's driver shrinks by one of its own */
-	a->own--;
-	mutex_unlock(&a->lock);
-	complete(&go);
-	msleep(50);
-	a->block_reclaim = NULL;
-	KUNIT_EXPECT_EQ(test, a->reclaimed, 1);
-	/* D's loan is still out: A's books must say what A has. */
-	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&a->c, NULL), a->real);
-	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
-	KUNIT_EXPECT_EQ(test, msi_lease_return(&d->c, fworld_lease_of(w, &d->c)),
-			0);
-	fworld_expect_whole(test, w, own);
-}
-
 struct revoke_args {
 	struct msi_lease_pool *pool;
 	u64 id;
@@ -867,7 +830,6 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(lender_growth_during_reclaim_is_booked),
 	KUNIT_CASE(reclaim_books_what_the_books_missed),
 	KUNIT_CASE(held_covers_returning_vectors),
-	KUNIT_CASE(lender_free_during_reclaim_is_booked),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(released_vectors_are_the_borrowers),

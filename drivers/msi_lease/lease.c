@@ -244,20 +244,17 @@ static void lender_reclaim(struct msi_lease_pool *pool,
 	spin_lock(&pool->lock);
 	lender->reclaimer = NULL;
 	lender->returning -= count;
-	lender->returned = 0;
+	lender->holding--;
 	spin_unlock(&pool->lock);
 }
 
-/*
- * @count vectors of @lender's are unbooked: they are coming home, and
- * until its reclaim has allocated them they are neither lendable nor
- * taken for its own frees.
- */
+/* @count vectors of @lender's are unbooked: hold it until they are back. */
 static void lender_hold(struct msi_lease_pool *pool,
 			struct msi_lease_client *lender, unsigned int count)
 {
 	lockdep_assert_held(&pool->lock);
 
+	lender->holding++;
 	lender->returning += count;
 }
 

@@ -329,7 +329,7 @@ static void client_settle(struct msi_lease_client *client,
 			  unsigned int after, unsigned int reserved)
 {
 	struct msi_lease_pool *pool = client->pool;
-	unsigned int group, held, own;
+	unsigned int group, held;
 
 	lockdep_assert_held(&pool->lock);
 	if (WARN_ON_ONCE(mode >= MSI_LEASE_NR_MODES) ||
@@ -343,23 +343,16 @@ static void client_settle(struct msi_lease_client *client,
 	if (client->releaser == current && after < before)
 		client->unfreed -= min(client->unfreed, before - after);
 
-	/* The reclaim allocating what comes home. */
-	if (client->reclaimer == current && after > before)
-		client->returned += min(after - before,
-					client->returning - client->returned);
-
 	group = client_usable(client);
 	held = client->held;
-	/* Its own vectors that should be allocated now. */
-	own = held - client->lent;
-	own -= min(own, client->returning - client->returned);
 	if (!client->lent && !client->borrowed && !client->pending &&
-	    !client->holding && !client->returning)
+	    !client->holding)
 		held = after;
 	else if (after > before && after > group)
 		held += min3(after - group, after - before, reserved);
-	else if (after < before && after < own && !client->holding)
-		held -= min(before - after, own - after);
+	else if (after < before && after < held - client->lent &&
+		 !client->holding)
+		held -= min(before - after, held - client->lent - after);
 
 	/* Vectors lent out keep the mode they were held in. */
 	if (mode == MSI_LEASE_MODE_NONE && held)
@@ -384,9 +377,9 @@ static void client_settle(struct msi_lease_client *client,
  * A leasing client's holding changes only by what it did: allocating
  * past its group (with vectors admitted from the free pool) makes those
  * its own; freeing gives its own back only below what it holds and has
- * not lent nor still coming home (a borrower unbinding borrowed vectors
- * early keeps its own), and never while it is held (lease end,
- * reconfigure).  Releases @reserved.
+ * not lent (a borrower unbinding borrowed vectors early keeps its own),
+ * and never while it is held (lease end, reclaim, reconfigure).
+ * Releases @reserved.
  */
 void msi_lease_client_settle(struct msi_lease_client *client,
 			     enum msi_lease_mode mode, unsigned int before,

@@ -134,15 +134,13 @@ struct msi_lease_pool {
  *	back (its reclaim callback has not returned): its own, but not
  *	allocated yet, so not lendable, and kept for the reclaim: only
  *	@reclaimer may allocate them
- * @returned: of @returning, vectors @reclaimer has allocated so far
  * @reclaimer: the task running the client's reclaim callback, NULL if
  *	none
  * @changes: bumped by every settle that saw vectors allocated or freed;
  *	a re-count begun before a change is stale and dropped
- * @holding: non-zero while the client's lease_end callback runs or its
- *	driver reconfigures: vectors it frees then are not given back.  (A
- *	reclaim does not hold the client: what it frees meanwhile beyond
- *	the vectors still coming home is its own, and booked at once.)
+ * @holding: non-zero while the client's lease_end or reclaim callback
+ *	runs or its driver reconfigures: vectors it frees then are not
+ *	given back
  * @table: most vectors the client can have allocated at once (its MSI-X
  *	table), %MSI_LEASE_UNLIMITED if unknown.  The broker never grants
  *	a borrower more than fits beside everything it holds, lent
@@ -170,7 +168,6 @@ struct msi_lease_client {
 	unsigned int unfreed;
 	struct task_struct *releaser;
 	unsigned int returning;
-	unsigned int returned;
 	struct task_struct *reclaimer;
 	unsigned long changes;
 	unsigned int holding;
