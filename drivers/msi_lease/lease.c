@@ -358,12 +358,18 @@ static void lease_end_work(struct work_struct *work)
 	if (lender)
 		lender_reclaim(pool, lender, lease->piece.count);
 	pool_event(pool, lease, MSI_LEASE_EVENT_END);
+	mutex_unlock(&pool->ending);
 
-	/* Only now may a client that is leaving stop waiting for it. */
+	/*
+	 * Only now may a client that is leaving stop waiting for it, and
+	 * the pool's owner free the pool once its last lease is gone: the
+	 * spin_unlock() below is this work's last touch of the pool.  (A
+	 * mutex_unlock() is not: it may still touch the mutex after a
+	 * waiter got it, so the unlink comes after it.)
+	 */
 	spin_lock(&pool->lock);
 	lease_link(pool, lease, false);
 	spin_unlock(&pool->lock);
-	mutex_unlock(&pool->ending);
 	kref_put(&lease->ref, lease_free);
 }
 
