@@ -73,11 +73,30 @@ static void rollback_gives_lender_back(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
+/* A borrow from another thread: @count (1 if 0) for a day. */
+struct borrow_args {
+	struct fdev *d;
+	unsigned int count;
+	bool partial;
+	int ret;
+	struct completion done;
+};
+
+static int borrow_thread(void *data)
+{
+	struct borrow_args *b = data;
+
+	b->ret = fdev_borrow(b->d, b->count ?: 1, DAY, b->partial);
+	complete(&b->done);
+	return 0;
+}
+
 /*
  * A lender's loan ended and its reclaim has not run yet: the vectors are
  * its own again but not allocated, so nobody may ask it to release them
  * (it would have to "release" vectors it does not have, and its reclaim
- * then finds the pool full).
+ * then finds the pool full).  The borrow negotiates meanwhile; A's
+ * release waits for the reclaim, as every release waits for lease ends.
  */
 static void returning_vectors_not_lent(struct kunit *test)
 {
@@ -86,8 +105,9 @@ static void returning_vectors_not_lent(struct kunit *test)
 	struct fdev *a = fdev_new(w, 8, 4);
 	struct fdev *c = fdev_new(w, 8, 2);
 	struct fdev *d = fdev_new(w, 8, 3);
+	struct borrow_args b = { .d = d, .count = 3, .partial = true };
 	DECLARE_COMPLETION_ONSTACK(go);
-	int ret;
+	struct task_struct *t;
 
 	fworld_budget_is_use(w);
 	d->c.attrs.cooperative = false;
@@ -96,9 +116,14 @@ static void returning_vectors_not_lent(struct kunit *test)
 	a->block_reclaim = &go;
 	msleep(100);		/* C's lease ended; A's reclaim waits */
 	/* A has 2 of its 4 allocated: it can lend those 2, not 3. */
-	ret = fdev_borrow(d, 3, DAY, true);
+	init_completion(&b.done);
+	t = kthread_run(borrow_thread, &b, "msi_lease_borrow");
+	if (!IS_ERR(t))
+		msleep(100);
 	complete(&go);
-	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&b.done);
+	KUNIT_EXPECT_EQ(test, b.ret, 0);
 	KUNIT_EXPECT_EQ(test, d->real, 5);
 	KUNIT_EXPECT_EQ(test, a->release_short, 0);
 	a->block_reclaim = NULL;
@@ -549,21 +574,6 @@ static void revoke_holds_off_leaving_borrower(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
-struct borrow_args {
-	struct fdev *d;
-	int ret;
-	struct completion done;
-};
-
-static int borrow_thread(void *data)
-{
-	struct borrow_args *b = data;
-
-	b->ret = fdev_borrow(b->d, 1, DAY, false);
-	complete(&b->done);
-	return 0;
-}
-
 /*
  * Vectors a lender has freed for a borrow are the borrower's, even
  * before its release callback returns: a driver allocating a vector of
@@ -603,6 +613,89 @@ static void released_vectors_are_the_borrowers(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c,
 					       fworld_lease_of(w, &c->c)), 0);
 	fworld_expect_whole(test, w, own);
+}
+
+struct return_args {
+	struct fdev *d;
+	u64 id;
+	int ret;
+	struct completion done;
+};
+
+static int return_thread(void *data)
+{
+	struct return_args *r = data;
+
+	r->ret = msi_lease_return(&r->d->c, r->id);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * B lends and borrows at once.  Its release for C has freed the vector
+ * it lends when its own loan from A ends and B keeps that vector (a
+ * misbehaving borrower).  The kept vector is B's as a borrower: it is
+ * charged to B, and B's honest release stands.  Counting B while its
+ * release was under way took the vectors being released as B's
+ * entitlement, the kept one went uncharged, the release looked like B
+ * keeping what it had freed, and the borrow rolled back without giving
+ * B its vector back (the user-space stress found it).
+ */
+static void kept_vector_does_not_blame_lender(struct kunit *test)
+{
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *b = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct borrow_args bo = { .d = c };
+	struct return_args re = { .d = b };
+	struct msi_lease_client_state st;
+	DECLARE_COMPLETION_ONSTACK(go);
+	struct task_struct *t;
+	unsigned int i;
+	u64 id;
+
+	fworld_budget_is_use(w);
+	c->c.attrs.cooperative = false;
+	KUNIT_ASSERT_EQ(test, fdev_borrow(b, 1, DAY, false), 0);
+	re.id = fworld_lease_of(w, &b->c);
+	KUNIT_ASSERT_NE(test, re.id, 0);
+	a->c.attrs.cooperative = false;
+	b->keep_on_end = true;
+	b->block_release = &go;
+	init_completion(&bo.done);
+	init_completion(&re.done);
+	t = kthread_run(borrow_thread, &bo, "msi_lease_borrow");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* B frees the vector it lends, then its release callback waits. */
+	for (i = 0; i < 100 && READ_ONCE(b->real) != 4; i++)
+		msleep(20);
+	t = kthread_run(return_thread, &re, "msi_lease_return");
+	if (!IS_ERR(t))
+		msleep(100);	/* B's loan from A ends meanwhile, or waits */
+	complete(&go);
+	wait_for_completion(&bo.done);
+	if (!IS_ERR(t))
+		wait_for_completion(&re.done);
+	b->block_release = NULL;
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_EXPECT_EQ(test, re.ret, 0);
+	KUNIT_EXPECT_EQ(test, bo.ret, 0);
+	msi_lease_client_state(&b->c, &st);
+	KUNIT_EXPECT_EQ(test, st.kept, 1);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	/* C gives the vector back: B has its own 4 and the kept one. */
+	id = fworld_lease_of(w, &c->c);
+	if (id)
+		KUNIT_EXPECT_EQ(test, msi_lease_return(&c->c, id), 0);
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 5000));
+	KUNIT_EXPECT_EQ(test, b->real, 5);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&b->c, NULL), b->real);
+	KUNIT_EXPECT_EQ(test, a->real, 4);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&a->c, NULL), a->real);
+	KUNIT_EXPECT_EQ(test, c->real, 2);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
 }
 
 /*
@@ -833,6 +926,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(released_vectors_are_the_borrowers),
+	KUNIT_CASE(kept_vector_does_not_blame_lender),
 	KUNIT_CASE(stuck_pool_does_not_stop_others),
 	MSI_LEASE_KUNIT_CASE_PARAM_SLOW(storm_loses_nothing, storm_gen_params),
 	{}

@@ -162,6 +162,7 @@ msi_lease_call_release(struct msi_lease_client *lender, unsigned int count)
 	int ret;
 
 	lockdep_assert_held(&pool->negotiate);
+	lockdep_assert_held(&pool->ending);
 	spin_lock(&pool->lock);
 	lender->releaser = current;
 	spin_unlock(&pool->lock);
@@ -827,9 +828,17 @@ static int borrow_release(struct msi_lease_pool *pool,
 		lender = b->leases[i]->piece.lender;
 		if (!lender)
 			continue;
+		/*
+		 * No lease ends while a lender releases: a lease end counts
+		 * its borrower, and a lender that is also a borrower would be
+		 * counted halfway through its release, when the books cannot
+		 * tell what it freed from what it kept as a borrower.
+		 */
+		mutex_lock(&pool->ending);
 		ret = msi_lease_call_release(lender,
 					     b->leases[i]->piece.count);
 		ret = lender_released(pool, b->leases[i], ret);
+		mutex_unlock(&pool->ending);
 		if (ret)
 			break;
 	}

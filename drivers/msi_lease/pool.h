@@ -74,9 +74,11 @@ struct msi_lease_pool_ops {
  *	leaves while another operation may still call it.  Client callbacks
  *	are made under it (never under @lock).  Ranks above @ending and
  *	@lock.
- * @ending: serialises the ends of this pool's leases, so a client never
- *	sees two of its lease_end or reclaim callbacks at once; ends in
- *	other pools run beside them.  Ranks above @lock.
+ * @ending: serialises the ends of this pool's leases and its lenders'
+ *	releases, so a client never sees two of its lease_end, reclaim or
+ *	release callbacks at once, and a lease end never counts a client
+ *	halfway through a release; ends in other pools run beside them.
+ *	Ranks above @lock.
  * @lock: protects every field below, the accounting fields of all
  *	attached clients and the state of the pool's leases.  Innermost lock
  *	of msi_lease: nothing else is taken, and no client callback is made,

@@ -156,8 +156,8 @@ struct msi_lease_grant {
  *	@grace_ns.  Optional.
  *
  * Every callback is made in process context with no msi_lease spinlock
- * held.  A callback must not register, unregister or borrow on the same
- * pool.
+ * held.  A callback must not register, unregister, borrow, return, renew
+ * or recall on the same pool: those wait for the callback to finish.
  */
 struct msi_lease_client_ops {
 	int (*offer)(struct msi_lease_client *lender,
