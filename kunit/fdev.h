@@ -27,6 +27,9 @@ struct fworld {
 	struct fdev *devs[NR_DEVS];
 	unsigned int nr_devs;
 	atomic_t kept_events;
+	/* once, right after the broker counts @after_count_dev's vectors */
+	void (*after_count)(struct fdev *d);
+	struct fdev *after_count_dev;
 };
 
 /* What a borrower has bound of one lease. */

@@ -698,6 +698,78 @@ static void kept_vector_does_not_blame_lender(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
 }
 
+static void grow_by_one(struct fdev *d)
+{
+	mutex_lock(&d->lock);
+	if (!fdev_alloc(d, 1))
+		d->own++;
+	mutex_unlock(&d->lock);
+}
+
+static void shrink_by_one(struct fdev *d)
+{
+	mutex_lock(&d->lock);
+	fdev_free(d, 1);
+	d->own--;
+	mutex_unlock(&d->lock);
+}
+
+/*
+ * A borrower keeps both vectors of a lease, and its driver allocates one
+ * of its own right after the broker counted it.  The count is stale by
+ * the time the books are read (the growth is booked already): taken at
+ * face value it charged one kept vector, not two, and left the books
+ * one below the device (the user-space stress found it).
+ */
+static void kept_charge_counts_after_growth(struct kunit *test)
+{
+	struct fworld *w = fworld_new(test);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct msi_lease_client_state st;
+
+	fdev_new(w, 8, 4);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, DAY, false), 0);
+	KUNIT_ASSERT_EQ(test, c->real, 4);
+	c->keep_on_end = true;
+	w->after_count_dev = c;
+	w->after_count = grow_by_one;
+	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
+			0);
+	KUNIT_EXPECT_PTR_EQ(test, w->after_count, NULL);
+	msi_lease_client_state(&c->c, &st);
+	KUNIT_EXPECT_EQ(test, st.kept, 2);
+	KUNIT_EXPECT_EQ(test, c->real, 5);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+}
+
+/*
+ * A lender releases honestly, and its driver frees one of its own right
+ * after the broker counted it.  The stale count is one above the books
+ * by then: taken at face value the lender was refused as one keeping
+ * what it said it released, the borrow rolled back and the lender never
+ * got its vector back.
+ */
+static void release_check_counts_after_shrink(struct kunit *test)
+{
+	static const unsigned int own[] = { 3, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+
+	fworld_budget_is_use(w);
+	w->after_count_dev = a;
+	w->after_count = shrink_by_one;
+	KUNIT_EXPECT_EQ(test, fdev_borrow(c, 1, DAY, false), 0);
+	KUNIT_EXPECT_PTR_EQ(test, w->after_count, NULL);
+	KUNIT_EXPECT_EQ(test, a->real, 2);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&a->c, NULL), a->real);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
+			0);
+	fworld_expect_whole(test, w, own);
+}
+
 /*
  * A borrower that left while its borrow waited for the negotiate mutex
  * gets nothing: the check of its callbacks is made under the mutex.
@@ -927,6 +999,8 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(borrow_checks_ops_under_mutex),
 	KUNIT_CASE(released_vectors_are_the_borrowers),
 	KUNIT_CASE(kept_vector_does_not_blame_lender),
+	KUNIT_CASE(kept_charge_counts_after_growth),
+	KUNIT_CASE(release_check_counts_after_shrink),
 	KUNIT_CASE(stuck_pool_does_not_stop_others),
 	MSI_LEASE_KUNIT_CASE_PARAM_SLOW(storm_loses_nothing, storm_gen_params),
 	{}

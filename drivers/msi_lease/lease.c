@@ -198,6 +198,37 @@ static int client_count(struct msi_lease_pool *pool,
 	return n < 0 ? -1 : n;
 }
 
+/* Counts taken before the books settle: how often to try for a fresh one. */
+#define MSI_LEASE_COUNT_TRIES	4
+
+/*
+ * Count @client's vectors, then take @pool->lock with books that match
+ * the count: if the client's driver allocated or freed meanwhile (a
+ * settle moved its changes on), the count is stale and is taken again.
+ * Returns the count, or -1 when nobody can tell (no count, or still
+ * moving after MSI_LEASE_COUNT_TRIES): a caller then judges nothing.
+ * *@gen is where the returned count started.
+ */
+static int client_count_lock(struct msi_lease_pool *pool,
+			     struct msi_lease_client *client,
+			     unsigned long *gen)
+	__acquires(&pool->lock)
+{
+	unsigned int tries = 0;
+	int real;
+
+	for (;;) {
+		*gen = msi_lease_client_changes(client);
+		real = client_count(pool, client);
+		spin_lock(&pool->lock);
+		if (client->changes == *gen)
+			return real;
+		if (++tries == MSI_LEASE_COUNT_TRIES)
+			return -1;
+		spin_unlock(&pool->lock);
+	}
+}
+
 /*
  * After a borrower's lease_end: vectors it still has allocated beyond
  * its group (and what it is allocating) are its own from now on.
@@ -307,10 +338,7 @@ static unsigned int lease_end_borrower(struct msi_lease_lease *lease)
 
 	trace_msi_lease_end(lease);
 	borrower->ops->lease_end(borrower, &lease->piece);
-	gen = msi_lease_client_changes(borrower);
-	real = client_count(pool, borrower);
-
-	spin_lock(&pool->lock);
+	real = client_count_lock(pool, borrower, &gen);
 	borrower->holding--;
 	book(pool, lease, false);
 	kept = client_charge_kept(pool, borrower, real);
@@ -794,6 +822,7 @@ static int lender_released(struct msi_lease_pool *pool,
 			   struct msi_lease_lease *lease, int ret)
 {
 	struct msi_lease_client *lender = lease->piece.lender;
+	unsigned long gen;
 	int real;
 
 	spin_lock(&pool->lock);
@@ -801,11 +830,9 @@ static int lender_released(struct msi_lease_pool *pool,
 	spin_unlock(&pool->lock);
 	if (ret)
 		return ret;
-	real = client_count(pool, lender);
-	if (real < 0)
-		return 0;
-	spin_lock(&pool->lock);
-	if (real > msi_lease_client_entitled(lender))
+	real = client_count_lock(pool, lender, &gen);
+	if (real >= 0 &&
+	    (unsigned int)real > msi_lease_client_entitled(lender))
 		ret = -EBUSY;
 	spin_unlock(&pool->lock);
 	if (ret)

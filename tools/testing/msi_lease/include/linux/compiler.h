@@ -25,6 +25,8 @@
 #define __maybe_unused		__attribute__((unused))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __noreturn		__attribute__((noreturn))
+#define __acquires(x)
+#define __releases(x)
 #define barrier()		__asm__ __volatile__("" ::: "memory")
 
 #endif
