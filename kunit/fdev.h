@@ -55,6 +55,7 @@ struct fdev {
 	/* observations */
 	unsigned int reclaim_failed, bind_failed, reclaimed, ended;
 	unsigned int release_short;	/* asked for more than it had */
+	unsigned int in_flight;		/* reserved for an allocation under way */
 };
 
 static inline struct fdev *to_fdev(struct msi_lease_client *c)

@@ -26,6 +26,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -198,16 +199,25 @@ static int client_count(struct msi_lease_pool *pool,
 	return n < 0 ? -1 : n;
 }
 
-/* Counts taken before the books settle: how often to try for a fresh one. */
-#define MSI_LEASE_COUNT_TRIES	4
+/*
+ * How often to count a client whose driver is allocating or freeing
+ * meanwhile, and how long to let it finish between counts (some 10 ms
+ * in all).
+ */
+#define MSI_LEASE_COUNT_TRIES	10
+#define MSI_LEASE_COUNT_WAIT_US	1000
 
 /*
  * Count @client's vectors, then take @pool->lock with books that match
- * the count: if the client's driver allocated or freed meanwhile (a
- * settle moved its changes on), the count is stale and is taken again.
- * Returns the count, or -1 when nobody can tell (no count, or still
- * moving after MSI_LEASE_COUNT_TRIES): a caller then judges nothing.
- * *@gen is where the returned count started.
+ * the count.  If the client's driver freed or allocated meanwhile (a
+ * settle moved its changes on), the count is stale; if an allocation
+ * is still in flight (@client->pending), the count may or may not show
+ * it.  Either way the driver is let finish and the count taken again.
+ * Returns the count, or -1 when nobody can tell (no count, or a stale
+ * one after MSI_LEASE_COUNT_TRIES), on which a caller judges nothing;
+ * after the last try a count with an allocation in flight is returned
+ * as it is (the in-flight vectors are the client's entitlement, so it
+ * is judged leniently).  *@gen is where the returned count started.
  */
 static int client_count_lock(struct msi_lease_pool *pool,
 			     struct msi_lease_client *client,
@@ -221,11 +231,15 @@ static int client_count_lock(struct msi_lease_pool *pool,
 		*gen = msi_lease_client_changes(client);
 		real = client_count(pool, client);
 		spin_lock(&pool->lock);
-		if (client->changes == *gen)
+		tries++;
+		if (client->changes == *gen &&
+		    (!client->pending || tries == MSI_LEASE_COUNT_TRIES))
 			return real;
-		if (++tries == MSI_LEASE_COUNT_TRIES)
+		if (tries == MSI_LEASE_COUNT_TRIES)
 			return -1;
 		spin_unlock(&pool->lock);
+		usleep_range(MSI_LEASE_COUNT_WAIT_US / 2,
+			     MSI_LEASE_COUNT_WAIT_US);
 	}
 }
 
