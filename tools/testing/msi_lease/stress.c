@@ -8,7 +8,7 @@
  * must hold exactly its own vectors and no lease remain.
  *
  *   stress --seed S --ops N [--threads T] [--workers W] [--pools P]
- *          [--devs D] [--slab-fail-rate R] [--racy] [--verbose]
+ *          [--devs D] [--slab-fail-rate R] [--racy] [--resize] [--verbose]
  *
  * Each thread's operations follow from the seed; with --threads 1
  * --workers 0 (work runs inline) the whole run is reproducible.
@@ -76,9 +76,10 @@ static void fail_report(void)
 	fprintf(stderr, "ML-FAIL: seed %llu, thread %d%s, op #%lu: %s\n",
 		seed, thread_id, thread_id < 0 ? " (worker or main)" : "",
 		ml_op_index, ml_op_desc);
-	fprintf(stderr, "ML-FAIL: reproduce: stress --seed %llu --ops %lu --threads %u --workers %u --pools %u --devs %u --slab-fail-rate %u%s\n",
+	fprintf(stderr, "ML-FAIL: reproduce: stress --seed %llu --ops %lu --threads %u --workers %u --pools %u --devs %u --slab-fail-rate %u%s%s\n",
 		seed, nr_ops, nr_threads, nr_workers, nr_pools, nr_devs,
-		slab_fail_rate, ml_racy_driver ? " --racy" : "");
+		slab_fail_rate, ml_racy_driver ? " --racy" : "",
+		ml_borrower_frees ? " --resize" : "");
 }
 
 /* Operation weights: cheap readers and the clock often, borrows often. */
@@ -141,7 +142,7 @@ static double now_s(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: stress [--seed S] [--ops N] [--threads T] [--workers W] [--pools P] [--devs D] [--slab-fail-rate R] [--racy] [--verbose]\n");
+	fprintf(stderr, "usage: stress [--seed S] [--ops N] [--threads T] [--workers W] [--pools P] [--devs D] [--slab-fail-rate R] [--racy] [--resize] [--verbose]\n");
 	exit(2);
 }
 
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
 		{ "slab-fail-rate", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "racy", no_argument, NULL, 'r' },
+		{ "resize", no_argument, NULL, 'z' },
 		{ }
 	};
 	struct thread threads[64];
@@ -194,6 +196,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			ml_racy_driver = true;
+			break;
+		case 'z':
+			ml_borrower_frees = true;
 			break;
 		default:
 			usage();

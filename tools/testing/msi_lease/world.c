@@ -664,6 +664,8 @@ static void op_clock(struct ml_world *w)
 }
 
 bool ml_racy_driver;
+/* Borrowers free vectors of their own too (stress --resize). */
+bool ml_borrower_frees;
 
 /*
  * Unless ml_racy_driver, a driver's own allocations and frees wait for
@@ -737,9 +739,11 @@ static void dev_op(struct ml_world *w, enum ml_op op, struct ml_dev *d)
 		/*
 		 * The broker cannot tell a borrower's own vectors from
 		 * borrowed ones: a borrower freeing some unbinds borrowed
-		 * ones as far as it knows.  Only non-borrowers free here.
+		 * ones as far as it knows, and may be asked to lend what it
+		 * no longer has until its last lease ends.  Only
+		 * non-borrowers free here, unless ml_borrower_frees.
 		 */
-		if (d->liar || dev_borrowing(d))
+		if (d->liar || (!ml_borrower_frees && dev_borrowing(d)))
 			break;
 		quiet_begin(d);
 		mutex_lock(&d->lock);
@@ -987,7 +991,8 @@ void ml_world_finish(struct ml_world *w)
 					d->name, msi_lease_client_held(d->c, NULL),
 					d->real);
 			if (!d->misbehaved &&
-			    (d->reclaim_failed || d->release_short ||
+			    (d->reclaim_failed ||
+			     (d->release_short && !ml_borrower_frees) ||
 			     d->bind_failed || d->reconf_failed))
 				ml_fail("%s: reclaim failed %u, release short %u, bind failed %u, reconfigure failed %u",
 					d->name, d->reclaim_failed,

@@ -89,6 +89,7 @@ void ml_nap(void);
 
 /* Let drivers allocate and free while their leases change hands. */
 extern bool ml_racy_driver;
+extern bool ml_borrower_frees;
 
 /* What the current thread is doing, for failure reports. */
 extern __thread char ml_op_desc[256];
