@@ -828,6 +828,31 @@ static void release_check_counts_after_shrink(struct kunit *test)
 }
 
 /*
+ * A lender whose books are one below its device (an allocation the
+ * broker never saw) releases two vectors honestly: its count is one
+ * above its books, so the borrow is refused and rolled back, but the
+ * lender freed two.  It gets back what its books are short of (one);
+ * it used to get nothing back, ending two below its books.
+ */
+static void refused_lender_gets_back_what_it_freed(struct kunit *test)
+{
+	static const unsigned int own[] = { 4, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+
+	fworld_budget_is_use(w);
+	mutex_lock(&a->lock);
+	a->real++;		/* behind the broker's back */
+	a->own++;
+	mutex_unlock(&a->lock);
+	KUNIT_EXPECT_EQ(test, fdev_borrow(c, 2, DAY, false), -EBUSY);
+	KUNIT_EXPECT_EQ(test, a->reclaimed, 1);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&a->c, NULL), a->real);
+	fworld_expect_whole(test, w, own);
+}
+
+/*
  * A borrower that left while its borrow waited for the negotiate mutex
  * gets nothing: the check of its callbacks is made under the mutex.
  */
@@ -1040,6 +1065,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(rollback_gives_lender_back),
 	KUNIT_CASE(returning_vectors_not_lent),
 	KUNIT_CASE(lender_that_keeps_is_refused),
+	KUNIT_CASE(refused_lender_gets_back_what_it_freed),
 	KUNIT_CASE(borrower_freeing_own_is_booked_at_end),
 	KUNIT_CASE(borrower_that_keeps_is_charged),
 	KUNIT_CASE(unlimited_growth_is_booked),

@@ -791,21 +791,23 @@ fail:
 /*
  * Undo a reservation after lease @failed's lender could not release:
  * every lender before it released and gets its vectors back, with its
- * holding raised in the same critical section that unbooks them; those
- * after it were never asked.
+ * holding raised in the same critical section that unbooks them; the
+ * failed one gets back @freed, what it freed all the same; those after
+ * it were never asked.
  */
 static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
-			    unsigned int failed)
+			    unsigned int failed, unsigned int freed)
 {
-	unsigned int i;
+	unsigned int i, n;
 
 	spin_lock(&pool->lock);
 	for (i = 0; i < b->nr_leases; i++) {
 		struct msi_lease_client *lender = b->leases[i]->piece.lender;
 
+		n = i < failed ? b->leases[i]->piece.count : freed;
 		book(pool, b->leases[i], false);
-		if (lender && i < failed)
-			lender_hold(pool, lender, b->leases[i]->piece.count);
+		if (lender && i <= failed && n)
+			lender_hold(pool, lender, n);
 		if (lender && i > failed)
 			lender_unbook_release(b->leases[i]);
 	}
@@ -813,11 +815,12 @@ static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
 
 	/* Reclaims, like lease ends, one at a time per pool. */
 	mutex_lock(&pool->ending);
-	for (i = 0; i < failed; i++) {
+	for (i = 0; i <= failed && i < b->nr_leases; i++) {
 		struct msi_lease_client *lender = b->leases[i]->piece.lender;
 
-		if (lender)
-			lender_reclaim(pool, lender, b->leases[i]->piece.count);
+		n = i < failed ? b->leases[i]->piece.count : freed;
+		if (lender && n)
+			lender_reclaim(pool, lender, n);
 	}
 	mutex_unlock(&pool->ending);
 
@@ -830,28 +833,37 @@ static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
 /*
  * @lease's lender returned from its release callback: the vectors are
  * no longer its to use.  If it said it freed them, check that it has no
- * more allocated than it is entitled to now.
+ * more allocated than it is entitled to now.  If it failed either way,
+ * *@freed is what it is short of its books once the lease is undone:
+ * the vectors it freed nonetheless (a callback that failed halfway, or
+ * a lender whose books were below what it had), which it gets back.
  */
 static int lender_released(struct msi_lease_pool *pool,
-			   struct msi_lease_lease *lease, int ret)
+			   struct msi_lease_lease *lease, int ret,
+			   unsigned int *freed)
 {
 	struct msi_lease_client *lender = lease->piece.lender;
+	unsigned int count = lease->piece.count;
+	u64 entitled, kept = 0;
 	unsigned long gen;
 	int real;
 
+	*freed = 0;
 	spin_lock(&pool->lock);
 	lender_unbook_release(lease);
 	spin_unlock(&pool->lock);
-	if (ret)
-		return ret;
 	real = client_count_lock(pool, lender, &gen);
-	if (real >= 0 &&
-	    (unsigned int)real > msi_lease_client_entitled(lender))
+	entitled = msi_lease_client_entitled(lender);
+	if (!ret && real >= 0 && real > entitled) {
+		kept = real - entitled;
 		ret = -EBUSY;
+	}
+	if (ret && real >= 0 && entitled + count > real)
+		*freed = min_t(u64, entitled + count - real, count);
 	spin_unlock(&pool->lock);
-	if (ret)
-		pr_warn("lease %llu: lender kept vectors it said it released\n",
-			lease->piece.id);
+	if (kept)
+		pr_warn("lease %llu: lender kept %llu of the %u vectors it said it released\n",
+			lease->piece.id, min_t(u64, kept, count), count);
 	return ret;
 }
 
@@ -860,7 +872,7 @@ static int borrow_release(struct msi_lease_pool *pool,
 			  struct msi_lease_client *borrower, struct borrow *b)
 {
 	struct msi_lease_client *lender = NULL;
-	unsigned int i;
+	unsigned int i, freed = 0;
 	int ret = 0;
 
 	lockdep_assert_held(&pool->negotiate);
@@ -878,7 +890,7 @@ static int borrow_release(struct msi_lease_pool *pool,
 		mutex_lock(&pool->ending);
 		ret = msi_lease_call_release(lender,
 					     b->leases[i]->piece.count);
-		ret = lender_released(pool, b->leases[i], ret);
+		ret = lender_released(pool, b->leases[i], ret, &freed);
 		mutex_unlock(&pool->ending);
 		if (ret)
 			break;
@@ -887,7 +899,7 @@ static int borrow_release(struct msi_lease_pool *pool,
 		return 0;
 
 	trace_msi_lease_rollback(borrower, lender, ret);
-	borrow_rollback(pool, b, i);
+	borrow_rollback(pool, b, i, freed);
 	return ret;
 }
 
