@@ -56,6 +56,7 @@ struct fdev {
 	unsigned int reclaim_failed, bind_failed, reclaimed, ended;
 	unsigned int release_short;	/* asked for more than it had */
 	unsigned int in_flight;		/* reserved for an allocation under way */
+	unsigned int reconf;		/* freed by a reconfigure under way */
 };
 
 static inline struct fdev *to_fdev(struct msi_lease_client *c)

@@ -800,6 +800,68 @@ static void kept_charge_waits_for_growth_in_flight(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
 }
 
+/* The driver's other thread ends the reconfigure a little later. */
+static int reconfigure_end_thread(void *data)
+{
+	struct fdev *d = data;
+
+	usleep_range(2000, 2500);
+	mutex_lock(&d->lock);
+	fdev_alloc(d, d->reconf);
+	mutex_unlock(&d->lock);
+	msi_lease_client_hold(&d->c, false);
+	return 0;
+}
+
+/*
+ * The driver starts a reconfigure right after the broker counted it
+ * (6.1's way to resize: free everything, allocate the new total), and
+ * ends it from another thread a little later.
+ */
+static void reconfigure_begins(struct fdev *d)
+{
+	struct task_struct *t;
+
+	msi_lease_client_hold(&d->c, true);
+	mutex_lock(&d->lock);
+	d->reconf = d->real;
+	fdev_free(d, d->reconf);
+	mutex_unlock(&d->lock);
+	t = kthread_run(reconfigure_end_thread, d, "msi_lease_reconf");
+	if (IS_ERR(t))
+		reconfigure_end_thread(d);
+}
+
+/*
+ * A borrower keeps a lease's vectors while its driver reconfigures from
+ * another thread: the broker's fresh count would find it between
+ * freeing everything and allocating again, and charged nothing kept,
+ * its books left two below the device.  It waits for the reconfigure.
+ */
+static void kept_charge_waits_for_reconfigure(struct kunit *test)
+{
+	struct fworld *w = fworld_new(test);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct msi_lease_client_state st;
+	unsigned int i;
+
+	fdev_new(w, 8, 4);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, DAY, false), 0);
+	c->keep_on_end = true;
+	w->after_count_dev = c;
+	w->after_count = reconfigure_begins;
+	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
+			0);
+	for (i = 0; i < 50 && READ_ONCE(c->c.reconfiguring); i++)
+		msleep(20);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(c->c.reconfiguring), 0);
+	msi_lease_client_state(&c->c, &st);
+	KUNIT_EXPECT_EQ(test, st.kept, 2);
+	KUNIT_EXPECT_EQ(test, c->real, 4);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+}
+
 /*
  * A lender releases honestly, and its driver frees one of its own right
  * after the broker counted it.  The stale count is one above the books
@@ -1084,6 +1146,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(kept_vector_does_not_blame_lender),
 	KUNIT_CASE(kept_charge_counts_after_growth),
 	KUNIT_CASE(kept_charge_waits_for_growth_in_flight),
+	KUNIT_CASE(kept_charge_waits_for_reconfigure),
 	KUNIT_CASE(release_check_counts_after_shrink),
 	KUNIT_CASE(stuck_pool_does_not_stop_others),
 	MSI_LEASE_KUNIT_CASE_PARAM_SLOW(storm_loses_nothing, storm_gen_params),

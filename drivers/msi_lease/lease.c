@@ -201,10 +201,10 @@ static int client_count(struct msi_lease_pool *pool,
 
 /*
  * How often to count a client whose driver is allocating or freeing
- * meanwhile, and how long to let it finish between counts (some 10 ms
+ * meanwhile, and how long to let it finish between counts (some 20 ms
  * in all).
  */
-#define MSI_LEASE_COUNT_TRIES	10
+#define MSI_LEASE_COUNT_TRIES	20
 #define MSI_LEASE_COUNT_WAIT_US	1000
 
 /*
@@ -212,12 +212,14 @@ static int client_count(struct msi_lease_pool *pool,
  * the count.  If the client's driver freed or allocated meanwhile (a
  * settle moved its changes on), the count is stale; if an allocation
  * is still in flight (@client->pending), the count may or may not show
- * it.  Either way the driver is let finish and the count taken again.
- * Returns the count, or -1 when nobody can tell (no count, or a stale
- * one after MSI_LEASE_COUNT_TRIES), on which a caller judges nothing;
- * after the last try a count with an allocation in flight is returned
- * as it is (the in-flight vectors are the client's entitlement, so it
- * is judged leniently).  *@gen is where the returned count started.
+ * it; if the driver is reconfiguring, the count may fall between its
+ * freeing everything and allocating again.  Either way the driver is
+ * let finish and the count taken again.  Returns the count, or -1 when
+ * nobody can tell (no count, or a stale or reconfiguring one after
+ * MSI_LEASE_COUNT_TRIES), on which a caller judges nothing; after the
+ * last try a count with an allocation in flight is returned as it is
+ * (the in-flight vectors are the client's entitlement, so it is judged
+ * leniently).  *@gen is where the returned count started.
  */
 static int client_count_lock(struct msi_lease_pool *pool,
 			     struct msi_lease_client *client,
@@ -232,7 +234,7 @@ static int client_count_lock(struct msi_lease_pool *pool,
 		real = client_count(pool, client);
 		spin_lock(&pool->lock);
 		tries++;
-		if (client->changes == *gen &&
+		if (client->changes == *gen && !client->reconfiguring &&
 		    (!client->pending || tries == MSI_LEASE_COUNT_TRIES))
 			return real;
 		if (tries == MSI_LEASE_COUNT_TRIES)
@@ -1172,10 +1174,14 @@ void msi_lease_client_hold(struct msi_lease_client *client, bool hold)
 	if (!pool)
 		return;
 	spin_lock(&pool->lock);
-	if (hold)
+	if (hold) {
 		client->holding++;
-	else if (!WARN_ON_ONCE(!client->holding))
+		client->reconfiguring++;
+	} else if (!WARN_ON_ONCE(!client->reconfiguring ||
+				 !client->holding)) {
 		client->holding--;
+		client->reconfiguring--;
+	}
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_hold);

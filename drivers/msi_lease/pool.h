@@ -143,6 +143,8 @@ struct msi_lease_pool {
  * @holding: non-zero while the client's lease_end or reclaim callback
  *	runs or its driver reconfigures: vectors it frees then are not
  *	given back
+ * @reconfiguring: of @holding, the driver's reconfigurations: a count
+ *	taken meanwhile may catch it between freeing and allocating
  * @table: most vectors the client can have allocated at once (its MSI-X
  *	table), %MSI_LEASE_UNLIMITED if unknown.  The broker never grants
  *	a borrower more than fits beside everything it holds, lent
@@ -173,6 +175,7 @@ struct msi_lease_client {
 	struct task_struct *reclaimer;
 	unsigned long changes;
 	unsigned int holding;
+	unsigned int reconfiguring;
 	unsigned int table;
 	unsigned int kept;
 	u64 seq;
