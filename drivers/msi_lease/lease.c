@@ -166,6 +166,7 @@ msi_lease_call_release(struct msi_lease_client *lender, unsigned int count)
 	lockdep_assert_held(&pool->ending);
 	spin_lock(&pool->lock);
 	lender->releaser = current;
+	lender->released = 0;
 	spin_unlock(&pool->lock);
 	ret = lender->ops->release(lender, count);
 	spin_lock(&pool->lock);
@@ -836,9 +837,9 @@ static void borrow_rollback(struct msi_lease_pool *pool, struct borrow *b,
  * @lease's lender returned from its release callback: the vectors are
  * no longer its to use.  If it said it freed them, check that it has no
  * more allocated than it is entitled to now.  If it failed either way,
- * *@freed is what it is short of its books once the lease is undone:
- * the vectors it freed nonetheless (a callback that failed halfway, or
- * a lender whose books were below what it had), which it gets back.
+ * *@freed is what its callback freed nonetheless (a callback that failed
+ * halfway, or an honest lender whose books were below what it had),
+ * which it gets back.
  */
 static int lender_released(struct msi_lease_pool *pool,
 			   struct msi_lease_lease *lease, int ret,
@@ -860,8 +861,8 @@ static int lender_released(struct msi_lease_pool *pool,
 		kept = real - entitled;
 		ret = -EBUSY;
 	}
-	if (ret && real >= 0 && entitled + count > real)
-		*freed = min_t(u64, entitled + count - real, count);
+	if (ret && lender->released > 0)
+		*freed = min_t(unsigned int, lender->released, count);
 	spin_unlock(&pool->lock);
 	if (kept)
 		pr_warn("lease %llu: lender kept %llu of the %u vectors it said it released\n",

@@ -340,8 +340,11 @@ static void client_settle(struct msi_lease_client *client,
 	pool->pending -= reserved;
 	client->pending -= reserved;
 	/* The release callback frees what it lends. */
-	if (client->releaser == current && after < before)
-		client->unfreed -= min(client->unfreed, before - after);
+	if (client->releaser == current) {
+		client->released += (int)before - (int)after;
+		if (after < before)
+			client->unfreed -= min(client->unfreed, before - after);
+	}
 
 	group = client_usable(client);
 	held = client->held;
