@@ -36,17 +36,18 @@ MODULE_PARM_DESC(stress_ops, "operations of msi_lease_stress, all threads togeth
 static unsigned long stress_seed;
 module_param(stress_seed, ulong, 0444);
 MODULE_PARM_DESC(stress_seed, "seed of msi_lease_stress; 0 draws one");
+
+#define SX_KINDS	16
+#define SX_RESIZE	15		/* the kind that resizes */
+
 /*
- * Operations drawn, by bit of sx_kind_names.  Bit 15 (a driver resizing
- * its own vectors while it lends and borrows) is off by default: with
- * it, about one part in eight of a million operations still ends with a
- * device's books above what it has, or a broken pool (see
- * Documentation/design/msi_lease.rst, "Open defects").  With it, a
- * borrower may also fail to bind (its driver grew into the table
- * entries of a lease it had not bound yet): that loses nothing and is
- * reported, not failed.
+ * Operations drawn, by bit of sx_kind_names; all by default.  With bit
+ * 15 (a driver resizing its own vectors while it lends and borrows), a
+ * borrower may fail to bind (its driver grew into the table entries of
+ * a lease it had not bound yet): that loses nothing and is reported,
+ * not failed.
  */
-static unsigned int stress_kinds = GENMASK(14, 0);
+static unsigned int stress_kinds = GENMASK(SX_KINDS - 1, 0);
 module_param(stress_kinds, uint, 0444);
 MODULE_PARM_DESC(stress_kinds, "operations drawn, by bit (to narrow a failure down)");
 static unsigned int stress_real_share = 64;
@@ -66,8 +67,7 @@ MODULE_PARM_DESC(stress_threads, "threads of msi_lease_stress");
 #define SX_CLIENTS	(SX_POOLS * SX_DEVS + SX_REAL)
 #define SX_IDS		4
 #define SX_THREADS	8
-#define SX_KINDS	16
-#define SX_RESIZE	15		/* the kind that resizes */
+
 
 static const char * const sx_kind_names[SX_KINDS] = {
 	"borrow", "borrow", "borrow", "borrow", "borrow-short", "return",
@@ -455,7 +455,7 @@ static void million_operations_lose_nothing(struct kunit *test)
 
 	nthreads = clamp_t(unsigned int, stress_threads, 1, SX_THREADS);
 	if (!(stress_kinds & GENMASK(SX_KINDS - 1, 0)))
-		stress_kinds = GENMASK(14, 0);
+		stress_kinds = GENMASK(SX_KINDS - 1, 0);
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	t = kunit_kcalloc(test, nthreads, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
