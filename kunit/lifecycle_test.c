@@ -715,6 +715,39 @@ static void shrink_by_one(struct fdev *d)
 }
 
 /*
+ * A borrower with 2 vectors of its own returns a lease of 2 and keeps
+ * both; @act runs once right after the broker first counts it.
+ */
+static struct fdev *keep_both_while(struct kunit *test, struct fworld *w,
+				    void (*act)(struct fdev *d))
+{
+	struct fdev *c = fdev_new(w, 8, 2);
+
+	fdev_new(w, 8, 4);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, DAY, false), 0);
+	KUNIT_ASSERT_EQ(test, c->real, 4);
+	c->keep_on_end = true;
+	w->after_count_dev = c;
+	w->after_count = act;
+	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
+			0);
+	return c;
+}
+
+/* Both kept vectors are charged, and the books match the device. */
+static void expect_both_kept(struct kunit *test, struct fworld *w,
+			     struct fdev *c, unsigned int real)
+{
+	struct msi_lease_client_state st;
+
+	msi_lease_client_state(&c->c, &st);
+	KUNIT_EXPECT_EQ(test, st.kept, 2);
+	KUNIT_EXPECT_EQ(test, c->real, real);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+}
+
+/*
  * A borrower keeps both vectors of a lease, and its driver allocates one
  * of its own right after the broker counted it.  The count is stale by
  * the time the books are read (the growth is booked already): taken at
@@ -724,23 +757,10 @@ static void shrink_by_one(struct fdev *d)
 static void kept_charge_counts_after_growth(struct kunit *test)
 {
 	struct fworld *w = fworld_new(test);
-	struct fdev *c = fdev_new(w, 8, 2);
-	struct msi_lease_client_state st;
+	struct fdev *c = keep_both_while(test, w, grow_by_one);
 
-	fdev_new(w, 8, 4);
-	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, DAY, false), 0);
-	KUNIT_ASSERT_EQ(test, c->real, 4);
-	c->keep_on_end = true;
-	w->after_count_dev = c;
-	w->after_count = grow_by_one;
-	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
-			0);
 	KUNIT_EXPECT_PTR_EQ(test, w->after_count, NULL);
-	msi_lease_client_state(&c->c, &st);
-	KUNIT_EXPECT_EQ(test, st.kept, 2);
-	KUNIT_EXPECT_EQ(test, c->real, 5);
-	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
-	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	expect_both_kept(test, w, c, 5);
 }
 
 /* The allocation grow_in_flight() began is booked. */
@@ -778,26 +798,14 @@ static void grow_in_flight(struct fdev *d)
 static void kept_charge_waits_for_growth_in_flight(struct kunit *test)
 {
 	struct fworld *w = fworld_new(test);
-	struct fdev *c = fdev_new(w, 8, 2);
-	struct msi_lease_client_state st;
+	struct fdev *c = keep_both_while(test, w, grow_in_flight);
 
-	fdev_new(w, 8, 4);
-	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, DAY, false), 0);
-	c->keep_on_end = true;
-	w->after_count_dev = c;
-	w->after_count = grow_in_flight;
-	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
-			0);
 	if (w->after_count == finish_in_flight) {
 		w->after_count = NULL;
 		finish_in_flight(c);
 	}
 	KUNIT_EXPECT_PTR_EQ(test, w->after_count, NULL);
-	msi_lease_client_state(&c->c, &st);
-	KUNIT_EXPECT_EQ(test, st.kept, 2);
-	KUNIT_EXPECT_EQ(test, c->real, 5);
-	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
-	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	expect_both_kept(test, w, c, 5);
 }
 
 /* The driver's other thread ends the reconfigure a little later. */
@@ -841,25 +849,13 @@ static void reconfigure_begins(struct fdev *d)
 static void kept_charge_waits_for_reconfigure(struct kunit *test)
 {
 	struct fworld *w = fworld_new(test);
-	struct fdev *c = fdev_new(w, 8, 2);
-	struct msi_lease_client_state st;
+	struct fdev *c = keep_both_while(test, w, reconfigure_begins);
 	unsigned int i;
 
-	fdev_new(w, 8, 4);
-	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, DAY, false), 0);
-	c->keep_on_end = true;
-	w->after_count_dev = c;
-	w->after_count = reconfigure_begins;
-	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, fworld_lease_of(w, &c->c)),
-			0);
 	for (i = 0; i < 50 && READ_ONCE(c->c.reconfiguring); i++)
 		msleep(20);
 	KUNIT_ASSERT_EQ(test, READ_ONCE(c->c.reconfiguring), 0);
-	msi_lease_client_state(&c->c, &st);
-	KUNIT_EXPECT_EQ(test, st.kept, 2);
-	KUNIT_EXPECT_EQ(test, c->real, 4);
-	KUNIT_EXPECT_EQ(test, msi_lease_client_held(&c->c, NULL), c->real);
-	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	expect_both_kept(test, w, c, 4);
 }
 
 /*
