@@ -5,14 +5,17 @@
 # cycle (bench module loaded without msi_lease, then with it, alternating)
 # and (2) moving vectors between live devices vs by re-allocating both;
 # and, from the broker core built in user space, (3) how a borrow's cost
-# grows with the number of lenders, per negotiation mode and policy.
+# grows with the number of lenders, per negotiation mode and policy, and
+# (4) how much bursty demand leasing serves against a static split and
+# an oracle (sim.c).
 # Prints ratios; no pass/fail threshold (TCG timings are noisy).
 #
 # ML_BENCH_LANES="stock-6.12 newest" by default (both have dynamic MSI-X).
 . "$(dirname "$0")/lib.sh"
 
 "$ML_TOP/scripts/host-deps.sh"
-# The broker core in user space: borrow cost against the number of lenders.
+# The broker core in user space: borrow cost against the number of
+# lenders, and the utilisation simulation.
 make -s -C "$ML_TOP/tools/testing/msi_lease" O="$ML_CACHE/usertest" bench |
 	sed -n 's/^ML-BENCH /core: /p'
 for lane in ${ML_BENCH_LANES:-stock-6.12 newest}; do
