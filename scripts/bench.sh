@@ -16,8 +16,12 @@
 "$ML_TOP/scripts/host-deps.sh"
 # The broker core in user space: borrow cost against the number of
 # lenders, and the utilisation simulation.
+mkdir -p "$ML_CACHE/runs/bench"
 make -s -C "$ML_TOP/tools/testing/msi_lease" O="$ML_CACHE/usertest" bench |
-	sed -n 's/^ML-BENCH /core: /p'
+	tee "$ML_CACHE/runs/bench/core.txt" | sed -n 's/^ML-BENCH /core: /p'
+# The scaling curve and the utilisation comparison, next to the table.
+python3 "$ML_TOP/scripts/bench-plot.py" "$ML_CACHE/runs/bench" \
+	"$ML_CACHE/runs/bench/core.txt"
 for lane in ${ML_BENCH_LANES:-stock-6.12 newest}; do
 	run=$ML_CACHE/runs/bench-$lane
 	ml_lane_image "$lane" "$run"

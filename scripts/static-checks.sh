@@ -188,6 +188,23 @@ check core_stress usertest stress
 check core_fuzz usertest fuzz
 check core_replay usertest replay
 
+# make bench's core programs build; the utilisation simulation runs a
+# short trace (it checks the pool every step and every function's
+# vectors at the end) and its rows draw as SVG.
+bench_core()
+{
+	local o=$ML_CACHE/usertest
+
+	make -C "$ML_TOP/tools/testing/msi_lease" O="$o" "$o/bench" \
+		"$o/sim" &&
+		"$o/sim" --seconds 30 > "$o/sim.txt" &&
+		grep -q '^ML-BENCH utilisation bursts leasing' "$o/sim.txt" &&
+		python3 "$ML_TOP/scripts/bench-plot.py" "$o" "$o/sim.txt" &&
+		python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+			"$o/bench-utilisation.svg"
+}
+check core_bench bench_core
+
 echo "$passed $failed 0" > "$counts"
 echo "static checks: $passed passed, $failed failed"
 [ "$failed" = 0 ]
