@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core-dev.h"
 #include "shim.h"
 #include "../../../kunit/helpers.h"
 #include "select.h"
@@ -43,17 +44,9 @@ static struct bdev *to_bdev(struct msi_lease_client *c)
 	return container_of(c, struct bdev, c);
 }
 
-/* Allocate (@n > 0) or free (@n < 0) vectors as the PCI hooks see it. */
 static void bdev_change(struct bdev *d, int n)
 {
-	unsigned int before = d->real, reserved = 0;
-
-	if (n > 0 && msi_lease_client_admit(&d->c, d->real, n, n,
-					    &reserved) != n)
-		ml_fail("bench: %d vectors not admitted", n);
-	d->real += n;
-	msi_lease_client_settle(&d->c, MSI_LEASE_MODE_MSIX, before, d->real,
-				reserved);
+	ml_dev_change(&d->c, &d->real, n);
 }
 
 static int b_offer(struct msi_lease_client *lender,
@@ -97,13 +90,6 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Median time (ns) of @reps borrow + bind + return rounds over @n lenders. */
@@ -167,7 +153,7 @@ static double measure(unsigned int n, enum msi_lease_negotiation mode,
 				devs[i].real, HELD);
 		msi_lease_test_leave(&devs[i].c);
 	}
-	qsort(t, reps, sizeof(*t), cmp_double);
+	qsort(t, reps, sizeof(*t), ml_cmp_double);
 	med = t[reps / 2];
 	free(t);
 	free(devs);

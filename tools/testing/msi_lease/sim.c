@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core-dev.h"
 #include "shim.h"
 #include "../../../kunit/helpers.h"
 #include "select.h"
@@ -100,17 +101,9 @@ static struct sfn *to_sfn(struct msi_lease_client *c)
 	return container_of(c, struct sfn, c);
 }
 
-/* Allocate (@n > 0) or free (@n < 0) vectors as the PCI hooks see it. */
 static void sfn_change(struct sfn *f, int n)
 {
-	unsigned int before = f->real, reserved = 0;
-
-	if (n > 0 && msi_lease_client_admit(&f->c, f->real, n, n,
-					    &reserved) != n)
-		ml_fail("sim: %d vectors not admitted", n);
-	f->real += n;
-	msi_lease_client_settle(&f->c, MSI_LEASE_MODE_MSIX, before, f->real,
-				reserved);
+	ml_dev_change(&f->c, &f->real, n);
 }
 
 static unsigned int sfn_group(struct sfn *f)
@@ -260,18 +253,11 @@ static void result_step(struct result *r, unsigned int i, unsigned int step,
 	r->since[i] = 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double result_wait(struct result *r, double q)
 {
 	if (!r->nr_waits)
 		return 0;
-	qsort(r->waits, r->nr_waits, sizeof(*r->waits), cmp_double);
+	qsort(r->waits, r->nr_waits, sizeof(*r->waits), ml_cmp_double);
 	return r->waits[(unsigned int)(q * (r->nr_waits - 1))];
 }
 
