@@ -68,7 +68,6 @@ MODULE_PARM_DESC(stress_threads, "threads of msi_lease_stress");
 #define SX_IDS		4
 #define SX_THREADS	8
 
-
 static const char * const sx_kind_names[SX_KINDS] = {
 	"borrow", "borrow", "borrow", "borrow", "borrow-short", "return",
 	"return", "renew", "recall", "revoke", "configure", "budget",
