@@ -12,7 +12,8 @@
  *   realloc_ns the same move by full re-allocation, the only way on
  *             6.1: both functions free all their vectors and allocate
  *             their new totals.
- * Each is the median of @rounds.  Results are read-only parameters.
+ * Each is the median of @rounds (moves=N times only alloc_ns).  Results
+ * are read-only parameters.
  * The module does not depend on msi_lease: the hooks see it as any
  * driver.
  */
@@ -28,12 +29,14 @@
 
 static char *dev_a, *dev_b;
 static unsigned int vectors = 4, move = 2, rounds = 201;
+static bool moves = true;
 static unsigned long alloc_ns, live_ns, realloc_ns;
 module_param(dev_a, charp, 0444);
 module_param(dev_b, charp, 0444);
 module_param(vectors, uint, 0444);
 module_param(move, uint, 0444);
 module_param(rounds, uint, 0444);
+module_param(moves, bool, 0444);
 module_param(alloc_ns, ulong, 0444);
 module_param(live_ns, ulong, 0444);
 module_param(realloc_ns, ulong, 0444);
@@ -42,6 +45,7 @@ MODULE_PARM_DESC(dev_b, "second unbound MSI-X function");
 MODULE_PARM_DESC(vectors, "vectors each function starts with (4)");
 MODULE_PARM_DESC(move, "vectors moved from dev_a to dev_b (2)");
 MODULE_PARM_DESC(rounds, "rounds per timing; the median is kept (201)");
+MODULE_PARM_DESC(moves, "time the moves too, not only allocate + free (Y)");
 MODULE_PARM_DESC(alloc_ns, "result: ns per allocate + free cycle");
 MODULE_PARM_DESC(live_ns, "result: ns per live move, 0 where unsupported");
 MODULE_PARM_DESC(realloc_ns, "result: ns per move by re-allocation");
@@ -125,6 +129,8 @@ static int run(struct pci_dev *a, struct pci_dev *b, u64 *t)
 		return ret;
 	sort(t, rounds, sizeof(*t), cmp_u64, NULL);
 	alloc_ns = t[rounds / 2];
+	if (!moves)
+		return 0;
 
 	ret = set_vectors(a, vectors) ?: set_vectors(b, vectors);
 	for (r = 0; r < rounds && !ret; r++) {
@@ -166,7 +172,7 @@ static int __init bench_init(void)
 	int ret = -ENODEV;
 
 	if (!a || !b || a == b || a->driver || b->driver || !rounds ||
-	    !move || move >= vectors)
+	    !vectors || (moves && (!move || move >= vectors)))
 		goto out;
 	ret = pci_enable_device(a) ?: pci_enable_device(b);
 	if (ret)

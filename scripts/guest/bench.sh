@@ -10,11 +10,12 @@ set -- $A
 DEV_A=$1 DEV_B=$2
 P=/sys/module/msi_lease_bench/parameters
 
-# bench_once: load the bench module, print "alloc live realloc" in ns.
+# bench_once VECTORS [MOVES]: load the bench module, print
+# "alloc live realloc" in ns.
 bench_once()
 {
 	insmod $ML_MOD/msi_lease_bench.ko dev_a="$DEV_A" dev_b="$DEV_B" \
-		vectors=4 move=2 || return 1
+		vectors="$1" move=2 moves="${2:-N}" || return 1
 	echo "$(cat $P/alloc_ns) $(cat $P/live_ns) $(cat $P/realloc_ns)"
 	rmmod msi_lease_bench
 }
@@ -25,18 +26,43 @@ median()
 	tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-without= with= live= realloc=
-for i in 1 2 3 4 5; do
-	set -- $(bench_once) && without="$without $1"
-	ml_load
-	set -- $(bench_once) && with="$with $1" live="$live $2" realloc="$realloc $3"
-	ml_unload
+# min, median and max of the words on stdin
+spread()
+{
+	tr ' ' '\n' | grep . | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%s %s %s", v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+
+# The hooks' cost: pairs of loads, without msi_lease then with it, each
+# load the median of 201 allocate + free cycles; the ratio per pair, and
+# its spread over the pairs, so that a 2 % cost can be told from noise.
+PAIRS=${ML_BENCH_PAIRS:-9}
+for v in 1 4 8; do
+	without= with= ratios=
+	for i in $(seq "$PAIRS"); do
+		set -- $(bench_once "$v") || continue
+		a=$1
+		ml_load
+		set -- $(bench_once "$v") && {
+			without="$without $a" with="$with $1"
+			ratios="$ratios $(echo "scale=4; $1 / $a" | bc)"
+		}
+		ml_unload
+	done
+	set -- $(echo "$ratios" | spread)
+	echo "### ML-BENCH hook overhead: allocate+free $v MSI-X vectors:" \
+		"$(echo "$without" | median) ns without msi_lease," \
+		"$(echo "$with" | median) ns with it: ratio median $2" \
+		"(min $1, max $3 over $PAIRS load pairs x 201 cycles)"
 done
-w0=$(echo "$without" | median) w1=$(echo "$with" | median)
+
+live= realloc=
+ml_load
+for i in 1 2 3 4 5; do
+	set -- $(bench_once 4 Y) && live="$live $2" realloc="$realloc $3"
+done
+ml_unload
 l=$(echo "$live" | median) r=$(echo "$realloc" | median)
-echo "### ML-BENCH hook overhead: allocate+free 4 MSI-X vectors:" \
-	"$w0 ns without msi_lease, $w1 ns with it:" \
-	"ratio $(echo "scale=2; $w1 / $w0" | bc) (median of 5 loads x 201 cycles)"
 if [ "${l:-0}" -gt 0 ]; then
 	echo "### ML-BENCH move 2 vectors between live functions: $l ns;" \
 		"by re-allocating both: $r ns: re-allocation/live" \
