@@ -863,6 +863,8 @@ static int lender_released(struct msi_lease_pool *pool,
 	}
 	if (ret && lender->released > 0)
 		*freed = min_t(unsigned int, lender->released, count);
+	/* A release that never reached the callback must not find it. */
+	lender->released = 0;
 	spin_unlock(&pool->lock);
 	if (kept)
 		pr_warn("lease %llu: lender kept %llu of the %u vectors it said it released\n",

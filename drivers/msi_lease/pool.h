@@ -132,9 +132,10 @@ struct msi_lease_pool {
  *	beside them, but never in their place once freed
  * @releaser: the task running the client's release callback, NULL if
  *	none
- * @released: vectors the last release callback freed, net of what it
- *	allocated (a whole-table re-allocation frees all, then allocates
- *	all but the released ones); counted from its own settles only
+ * @released: vectors the running release callback has freed, net of
+ *	what it allocated (a whole-table re-allocation frees all, then
+ *	allocates all but the released ones); counted from its own settles
+ *	only, and 0 again once the broker has read it
  * @returning: vectors whose loan ended and that the client is taking
  *	back (its reclaim callback has not returned): its own, but not
  *	allocated yet, so not lendable, and kept for the reclaim: only
