@@ -412,6 +412,38 @@ static void returning_vectors_are_the_reclaims(struct kunit *test)
 }
 
 /*
+ * The lender's driver frees a vector of its own while its loan comes
+ * home.  The free is not booked then (the lender is held until the
+ * reclaim is over), so once the loan is home and nothing else is out,
+ * the broker must count the lender again: left alone, its books stayed
+ * one above what it had for good (msi_lease_stress with drivers
+ * resizing found it, after every lease had ended).
+ */
+static void lender_shrink_during_reclaim_is_booked(struct kunit *test)
+{
+	static const unsigned int own[] = { 3, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct fdev *c = fdev_new(w, 8, 2);
+	DECLARE_COMPLETION_ONSTACK(go);
+
+	fworld_budget_is_use(w);
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, 20 * MS, false), 0);
+	a->block_reclaim = &go;
+	/* The lease expires; its end stops in A's reclaim. */
+	msleep(100);
+	mutex_lock(&a->lock);
+	fdev_free(a, 1);
+	a->own--;
+	mutex_unlock(&a->lock);
+	complete(&go);
+	KUNIT_ASSERT_TRUE(test, msi_lease_test_wait_no_leases(&w->pool, 2000));
+	a->block_reclaim = NULL;
+	KUNIT_EXPECT_EQ(test, a->reclaimed, 2);
+	fworld_expect_whole(test, w, own);
+}
+
+/*
  * The lender's driver grows while its loan comes home, on a bridge with
  * one vector free: it takes that one, not a returning one, and it is
  * booked to the lender at once.  Left unbooked, the vector looked free
@@ -859,6 +891,35 @@ static void kept_charge_waits_for_reconfigure(struct kunit *test)
 }
 
 /*
+ * A driver reconfigures to fewer vectors (6.1's way: free everything,
+ * allocate the new total, inside msi_lease_pci_reconfigure()).  Inside
+ * the bracket its frees are not given back; when it ends, the broker
+ * must count it again: left alone, its books kept the old total, the
+ * vectors it gave up were not free to anyone, and it could be asked to
+ * lend vectors it no longer had.
+ */
+static void reconfigure_to_fewer_is_booked(struct kunit *test)
+{
+	static const unsigned int own[] = { 2, 2 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *a = fdev_new(w, 8, 4);
+	struct msi_lease_pool_stats stats;
+
+	fdev_new(w, 8, 2);
+	fworld_budget_is_use(w);
+	msi_lease_client_hold(&a->c, true);
+	mutex_lock(&a->lock);
+	fdev_free(a, 4);
+	KUNIT_EXPECT_EQ(test, fdev_alloc(a, 2), 0);
+	a->own = 2;
+	mutex_unlock(&a->lock);
+	msi_lease_client_hold(&a->c, false);
+	fworld_expect_whole(test, w, own);
+	msi_lease_pool_stats(&w->pool, &stats);
+	KUNIT_EXPECT_EQ(test, stats.held, 4);
+}
+
+/*
  * A lender releases honestly, and its driver frees one of its own right
  * after the broker counted it.  The stale count is one above the books
  * by then: taken at face value the lender was refused as one keeping
@@ -1135,6 +1196,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(leaving_lender_waits_for_reclaim),
 	KUNIT_CASE(returning_vectors_are_the_reclaims),
 	KUNIT_CASE(lender_growth_during_reclaim_is_booked),
+	KUNIT_CASE(lender_shrink_during_reclaim_is_booked),
 	KUNIT_CASE(reclaim_books_what_the_books_missed),
 	KUNIT_CASE(held_covers_returning_vectors),
 	KUNIT_CASE(revoke_holds_off_leaving_borrower),
@@ -1145,6 +1207,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(kept_charge_waits_for_growth_in_flight),
 	KUNIT_CASE(kept_charge_waits_for_reconfigure),
 	KUNIT_CASE(release_check_counts_after_shrink),
+	KUNIT_CASE(reconfigure_to_fewer_is_booked),
 	KUNIT_CASE(stuck_pool_does_not_stop_others),
 	MSI_LEASE_KUNIT_CASE_PARAM_SLOW(storm_loses_nothing, storm_gen_params),
 	{}

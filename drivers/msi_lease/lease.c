@@ -247,6 +247,27 @@ static int client_count_lock(struct msi_lease_pool *pool,
 }
 
 /*
+ * Count @client again after a hold on it ended: what its driver freed
+ * while it was held was not booked.  The count is booked only if
+ * nothing of the client's is out, held or in flight any more (else the
+ * end of that books it), and only if its driver did not allocate or
+ * free meanwhile (that settle booked fresher numbers).
+ */
+static void client_recount(struct msi_lease_pool *pool,
+			   struct msi_lease_client *client)
+{
+	enum msi_lease_mode mode;
+	unsigned long gen;
+	int real;
+
+	real = client_count_lock(pool, client, &gen);
+	mode = client->mode;
+	spin_unlock(&pool->lock);
+	if (real >= 0)
+		msi_lease_client_recount(client, mode, real, gen);
+}
+
+/*
  * After a borrower's lease_end: vectors it still has allocated beyond
  * its group (and what it is allocating) are its own from now on.
  * Returns how many.
@@ -280,6 +301,11 @@ static unsigned int client_charge_kept(struct msi_lease_pool *pool,
  * callback returns, only its task may allocate them (the lender's other
  * allocations meanwhile are admitted as if they were not there).  One
  * reclaim at a time per pool: the caller holds @pool->ending.
+ *
+ * What the lender's driver freed of its own while it was held was not
+ * booked (a held client's frees are taken for the returning vectors'):
+ * with the loan home, the lender is counted again, and if nothing else
+ * of its is out, held or in flight, the count is what it holds.
  */
 static void lender_reclaim(struct msi_lease_pool *pool,
 			   struct msi_lease_client *lender, unsigned int count)
@@ -295,6 +321,7 @@ static void lender_reclaim(struct msi_lease_pool *pool,
 	lender->returning -= count;
 	lender->holding--;
 	spin_unlock(&pool->lock);
+	client_recount(pool, lender);
 }
 
 /* @count vectors of @lender's are unbooked: hold it until they are back. */
@@ -1169,11 +1196,18 @@ EXPORT_SYMBOL_GPL(msi_lease_active);
  * Between the two calls, vectors the client frees are not given back
  * to the pool: a driver that can only change its vector count by
  * freeing them all and allocating the new total (6.1) keeps what it owns.
+ * At the end an enlisted client is counted again: what it did not
+ * allocate anew goes back to the pool.
+ *
+ * Context: process context; ending a hold may sleep (about 20 ms at
+ * most, while the client's other allocations finish).
  */
 void msi_lease_client_hold(struct msi_lease_client *client, bool hold)
 {
 	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+	bool recount = false;
 
+	might_sleep();
 	if (!pool)
 		return;
 	spin_lock(&pool->lock);
@@ -1184,8 +1218,12 @@ void msi_lease_client_hold(struct msi_lease_client *client, bool hold)
 				 !client->holding)) {
 		client->holding--;
 		client->reconfiguring--;
+		/* Counted only while enlisted (see msi_lease_pool_ops). */
+		recount = client->ops;
 	}
 	spin_unlock(&pool->lock);
+	if (recount)
+		client_recount(pool, client);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_hold);
 

@@ -667,7 +667,10 @@ EXPORT_SYMBOL_GPL(msi_lease_pci_leave);
  * On kernels without dynamic MSI-X (6.1), a driver changes its number of
  * vectors by freeing them all and allocating the new total; inside the
  * bracket, the vectors it frees stay its own instead of going back to
- * the pool, so the new allocation gets them again.
+ * the pool, so the new allocation gets them again.  At the end the
+ * function is counted again: what it did not allocate anew goes back.
+ *
+ * Context: process context; the end may sleep (about 20 ms at most).
  */
 void msi_lease_pci_reconfigure(struct msi_lease_client *client, bool begin)
 {

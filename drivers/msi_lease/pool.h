@@ -56,8 +56,10 @@ struct msi_lease_pool;
  * @count: vectors @client really has allocated now, counted from the
  *	platform (the PCI core), or a negative errno if unknown.  Called
  *	in process context, only while @client is enlisted, right after one
- *	of its callbacks returned: the broker checks what a lender released
- *	and what a borrower unbound against it.  May be NULL (no checks).
+ *	of its callbacks returned or its reconfigure ended: the broker
+ *	checks what a lender released and what a borrower unbound against
+ *	it, and books what a client freed while it was held.  May be NULL
+ *	(no checks).
  */
 struct msi_lease_pool_ops {
 	void (*event)(struct msi_lease_pool *pool,
