@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: boot the default topology and measure, in one guest run and
 # side by side, (1) the allocation hooks' cost on an allocate + free
-# cycle (bench module loaded without msi_lease, then with it, alternating)
-# and (2) moving vectors between live devices vs by re-allocating both;
-# and, from the broker core built in user space, (3) how a borrow's cost
-# grows with the number of lenders, per negotiation mode and policy, and
-# (4) how much bursty demand leasing serves against a static split and
-# an oracle (sim.c).
+# cycle (bench module loaded without msi_lease, then with it, alternating),
+# (2) moving vectors between live devices vs by re-allocating both, and
+# (3) how late leases end with 1, 100 and 10,000 live (KUnit suite
+# msi_lease_expiry, kernels with KUnit); and, from the broker core built
+# in user space, (4) how a borrow's cost grows with the number of
+# lenders, per negotiation mode and policy, and (5) how much bursty
+# demand leasing serves against a static split and an oracle (sim.c).
 # Prints ratios; no pass/fail threshold (TCG timings are noisy).
 #
 # ML_BENCH_LANES="stock-6.12 newest" by default (both have dynamic MSI-X).

@@ -71,3 +71,23 @@ else
 	echo "### ML-BENCH move 2 vectors: no dynamic MSI-X on this kernel;" \
 		"by re-allocating both: $r ns"
 fi
+
+# How late leases end with 1, 100 and 10,000 live leases: the KUnit
+# suite msi_lease_expiry alone (kernels with KUnit only), each lease end
+# timed against its expiry.
+if [ -e "$ML_MOD/msi_lease_kunit.ko" ] &&
+	[ -w /sys/module/kunit/parameters/filter_glob ]; then
+	ml_load
+	echo 'msi_lease_expiry.*' > /sys/module/kunit/parameters/filter_glob
+	for n in 1 100 10000; do
+		dmesg -c > /dev/null
+		insmod "$ML_MOD/msi_lease_kunit.ko" expiry_leases=$n \
+			expiry_window_ms=1000 &&
+			rmmod msi_lease_kunit
+		dmesg | sed -n 's/.*### ML-BENCH /### ML-BENCH /p'
+	done
+	echo > /sys/module/kunit/parameters/filter_glob
+	ml_unload
+else
+	echo "### ML-BENCH expiry: no KUnit on this kernel"
+fi
