@@ -61,14 +61,31 @@ static ktime_t time_after_ns(ktime_t t, u64 ns)
 	return t > KTIME_MAX - (s64)ns ? KTIME_MAX : ktime_add_ns(t, ns);
 }
 
-/* Timer delay to @expires, at most MSI_LEASE_MAX_DELAY (the work re-arms). */
+/*
+ * Beyond this many jiffies (its first level), the timer wheel rounds a
+ * timeout up to its level's granularity: up to an eighth of the delay
+ * late, minutes for a lease of an hour.
+ */
+#define MSI_LEASE_EXACT_DELAY	64
+
+/*
+ * Timer delay to @expires, at most MSI_LEASE_MAX_DELAY.  A far expiry is
+ * armed a quarter early, so that the wheel's rounding cannot make it
+ * late; the work, finding the lease not due yet, arms again for the rest
+ * (lease_end_due()), each time on a finer level, until the rest is
+ * within the first level and the end comes within a jiffy of @expires.
+ */
 static unsigned long delay_until(ktime_t expires)
 {
 	s64 ns = ktime_to_ns(ktime_sub(expires, ktime_get()));
+	u64 delay;
 
 	if (ns <= 0)
 		return 0;
-	return min_t(u64, nsecs_to_jiffies64(ns) + 1, MSI_LEASE_MAX_DELAY);
+	delay = nsecs_to_jiffies64(ns) + 1;
+	if (delay > MSI_LEASE_EXACT_DELAY)
+		delay -= delay / 4;
+	return min_t(u64, delay, MSI_LEASE_MAX_DELAY);
 }
 
 /* @n less @count; taking away more than was added is a bug: never wrap. */
