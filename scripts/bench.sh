@@ -11,7 +11,8 @@
 # demand leasing serves against a static split and an oracle (sim.c).
 # Prints ratios; no pass/fail threshold (TCG timings are noisy).
 #
-# ML_BENCH_LANES="stock-6.12 newest" by default (both have dynamic MSI-X).
+# ML_BENCH_LANES="stock-6.12 newest" by default (both have dynamic MSI-X);
+# ML_BENCH_PAIRS (9) and ML_BENCH_CYCLES (400) size the guest's loops.
 . "$(dirname "$0")/lib.sh"
 
 "$ML_TOP/scripts/host-deps.sh"
@@ -28,7 +29,8 @@ for lane in ${ML_BENCH_LANES:-stock-6.12 newest}; do
 	ml_lane_image "$lane" "$run"
 	ml_log "bench: $lane ($ML_KREL)"
 	"$ML_TOP/scripts/boot-qemu.sh" "$ML_VMLINUZ" "$run/initrd.gz" default \
-		"$run" 900 ml.mode=bench 2>/dev/null || true
+		"$run" 900 ml.mode=bench ml.bench_pairs="${ML_BENCH_PAIRS:-9}" \
+		ml.bench_cycles="${ML_BENCH_CYCLES:-400}" 2>/dev/null || true
 	sed -n 's/^### ML-BENCH //p' "$run/results.log" | sed "s/^/$lane: /"
 	grep -q '^### ML-BENCH hook overhead' "$run/results.log" ||
 		ml_die "bench: $lane produced no result (see $run)"
