@@ -356,6 +356,32 @@ static void free_pool_first(struct kunit *test)
 	msi_lease_grant_free(&g);
 }
 
+/* A borrower's cap bounds what it is granted, free vectors or loans. */
+static void borrow_stays_within_cap(struct kunit *test)
+{
+	struct world *w = new_world(test, 12);
+	struct fake *a = new_fake(w, 'A', 6, true, 0);
+	struct fake *c = new_fake(w, 'C', 4, true, 0);
+	struct msi_lease_request r = req(4, HOUR);
+	struct msi_lease_grant g;
+
+	offers(a, 4, 0);
+	msi_lease_client_set_cap(&c->c, 7);
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	KUNIT_EXPECT_EQ(test, g.count, 3);
+	KUNIT_EXPECT_EQ(test, from(&g, NULL), 2);
+	KUNIT_EXPECT_EQ(test, from(&g, a), 1);
+	KUNIT_EXPECT_EQ(test, group(c), 7);
+	expect_consistent(test, w);
+	msi_lease_grant_free(&g);
+	/* At its cap, a borrow is refused and nobody is asked. */
+	a->asked = 0;
+	KUNIT_EXPECT_LT(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	KUNIT_EXPECT_EQ(test, a->asked, 0);
+	KUNIT_EXPECT_EQ(test, group(c), 7);
+	expect_consistent(test, w);
+}
+
 /* Nobody can help: the borrow is denied and nothing changes. */
 static void fig5_denial_without_lenders(struct kunit *test)
 {
@@ -1238,6 +1264,7 @@ static void borrow_cost_scales(struct kunit *test)
 static struct kunit_case msi_lease_broker_cases[] = {
 	KUNIT_CASE(fig4_lend_then_expire),
 	KUNIT_CASE(free_pool_first),
+	KUNIT_CASE(borrow_stays_within_cap),
 	KUNIT_CASE(fig5_denial_without_lenders),
 	KUNIT_CASE(other_bridge_never_asked),
 	KUNIT_CASE_PARAM(parallel_surplus_offers, surplus_gen_params),

@@ -460,6 +460,80 @@ static void hold_keeps_vectors_through_reallocation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
 }
 
+static void expect_demand(struct kunit *test, struct msi_lease_client *c,
+			  unsigned int demand, unsigned int unmet)
+{
+	struct msi_lease_client_state st;
+
+	msi_lease_client_state(c, &st);
+	KUNIT_EXPECT_EQ(test, st.demand, demand);
+	KUNIT_EXPECT_EQ(test, st.unmet, unmet);
+}
+
+static void cap_takes_nothing_until_reallocation(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, MSI_LEASE_UNLIMITED);
+	struct msi_lease_client *a = holding(test, pool, 6);
+	struct msi_lease_client_state st;
+	unsigned int r;
+
+	msi_lease_client_set_cap(a, 4);
+	msi_lease_client_state(a, &st);
+	KUNIT_EXPECT_EQ(test, st.cap, 4);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 6);
+	/* Above its cap: not one more, even without a budget. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 6, 1, 2, &r), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, r, 0);
+	/* It re-allocates: what it asks for is clamped to the cap. */
+	msi_lease_client_settle(a, MSIX, 6, 0, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 0, 1, 8, &r), 4);
+	msi_lease_client_settle(a, MSIX, 0, 4, r);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 4);
+	/* Growth one vector at a time stops at the cap too. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 4, 1, 1, &r), -ENOSPC);
+	msi_lease_client_set_cap(a, 5);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 4, 1, 1, &r), 1);
+	msi_lease_client_settle(a, MSIX, 4, 5, r);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 5);
+	msi_lease_client_set_cap(a, MSI_LEASE_UNLIMITED);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 5, 1, 3, &r), 3);
+	msi_lease_client_settle(a, MSIX, 5, 8, r);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 8);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+}
+
+static void demand_records_what_was_asked(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, 10);
+	struct msi_lease_client *a = holding(test, pool, 6);
+	struct msi_lease_client *b = holding(test, pool, 0);
+	struct msi_lease_client *c = holding(test, pool, 0);
+	unsigned int r;
+
+	/* b asks for 8 and gets the 4 left: 4 unmet. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 0, 1, 8, &r), 4);
+	msi_lease_client_settle(b, MSIX, 0, 4, r);
+	expect_demand(test, b, 8, 4);
+	/* c is refused outright (its driver falls back to INTx). */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(c, 0, 2, 2, &r), -ENOSPC);
+	expect_demand(test, c, 2, 2);
+	/* Freeing one says b now wants only the 3 it kept. */
+	msi_lease_client_settle(b, MSIX, 4, 3, 0);
+	expect_demand(test, b, 3, 0);
+	/* Nobody can ask for more than its table holds. */
+	msi_lease_client_set_table(b, 5);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(b, 3, 1, 8, &r), 1);
+	msi_lease_client_settle(b, MSIX, 3, 4, r);
+	expect_demand(test, b, 5, 1);
+	/* A re-count changes no demand; an unbound driver has none. */
+	msi_lease_client_recount(b, MSIX, 4, msi_lease_client_changes(b));
+	expect_demand(test, b, 5, 1);
+	msi_lease_client_forget_demand(c);
+	expect_demand(test, c, 0, 0);
+	expect_demand(test, a, 0, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+}
+
 static struct kunit_case msi_lease_pool_cases[] = {
 	KUNIT_CASE(pool_empty_is_unlimited),
 	KUNIT_CASE(pool_attach_counts_vectors_already_held),
@@ -473,6 +547,8 @@ static struct kunit_case msi_lease_pool_cases[] = {
 	KUNIT_CASE(admit_refuses_below_minimum),
 	KUNIT_CASE(budget_below_use_takes_nothing),
 	KUNIT_CASE(hold_keeps_vectors_through_reallocation),
+	KUNIT_CASE(cap_takes_nothing_until_reallocation),
+	KUNIT_CASE(demand_records_what_was_asked),
 	KUNIT_CASE_PARAM(pool_totals_follow_each_step, pool_cases_gen_params),
 	KUNIT_CASE_SLOW(pool_random_ops_keep_totals),
 	{}

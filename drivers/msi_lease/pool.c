@@ -51,6 +51,7 @@ void msi_lease_client_init(struct msi_lease_client *client)
 	INIT_LIST_HEAD(&client->node);
 	client->mode = MSI_LEASE_MODE_NONE;
 	client->table = MSI_LEASE_UNLIMITED;
+	client->cap = MSI_LEASE_UNLIMITED;
 	INIT_LIST_HEAD(&client->leases_in);
 	INIT_LIST_HEAD(&client->leases_out);
 }
@@ -259,7 +260,9 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_free_locked);
  * lent, plus those borrowed: a borrower binding borrowed vectors, a
  * lender taking lent ones back); past that, it takes from the pool's
  * free vectors.  Those are reserved until msi_lease_client_settle(), so
- * concurrent allocations on the same pool cannot both have them.
+ * concurrent allocations on the same pool cannot both have them.  Nothing
+ * but a reclaim (a loan coming home) goes past the client's cap.  What
+ * was asked for is recorded as the client's demand, admitted or not.
  *
  * Return: vectors admitted, between @min and @max (@max for a detached
  * client: nothing to account against), or -ENOSPC if not even @min fits
@@ -284,6 +287,8 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 		spin_unlock(&pool->lock);
 		return max;
 	}
+	client->demand = min_t(u64, (u64)real + max,
+			       min_t(unsigned int, client->table, INT_MAX));
 	group = client_usable(client);
 	slack = group > real ? group - real : 0;
 	free = msi_lease_pool_free_locked(pool);
@@ -308,6 +313,8 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	if (client->reclaimer != current &&
 	    (client->lent > client->unfreed || client->returning))
 		room = min(room, client_home_room(client, real));
+	if (client->reclaimer != current)
+		room = min(room, client->cap > real ? client->cap - real : 0);
 	if (room < min) {
 		spin_unlock(&pool->lock);
 		return -ENOSPC;
@@ -356,6 +363,10 @@ static void client_settle(struct msi_lease_client *client,
 	else if (after < before && after < held - client->lent &&
 		 !client->holding)
 		held -= min(before - after, held - client->lent - after);
+
+	/* A driver that freed vectors now wants what it kept. */
+	if (after < before)
+		client->demand = min(client->demand, after);
 
 	/* Vectors lent out keep the mode they were held in. */
 	if (mode == MSI_LEASE_MODE_NONE && held)
@@ -480,19 +491,23 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_lendable);
  * @client: an attached client; the caller holds its pool's lock
  *
  * Everything the client holds (lent vectors too: they come home), has
- * borrowed, or is allocating takes a table entry.
+ * borrowed, or is allocating takes a table entry.  Its cap bounds what it
+ * uses (lent vectors not included) and is allocating.
  *
- * Return: free table entries; for an unknown table, what keeps every
- * count of the client within INT_MAX.
+ * Return: free table entries within the cap; for an unknown table and no
+ * cap, what keeps every count of the client within INT_MAX.
  */
 unsigned int msi_lease_client_room(struct msi_lease_client *client)
 {
 	u64 used = (u64)client->held + client->borrowed + client->pending;
 	u64 table = min_t(u64, client->table, INT_MAX);
+	u64 capped = (u64)client_group(client) + client->pending;
+	u64 cap = min_t(u64, client->cap, INT_MAX);
 
 	lockdep_assert_held(&client->pool->lock);
 
-	return table > used ? table - used : 0;
+	return min(table > used ? table - used : 0,
+		   cap > capped ? cap - capped : 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_room);
 
@@ -533,6 +548,50 @@ void msi_lease_client_set_table(struct msi_lease_client *client,
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_table);
 
 /**
+ * msi_lease_client_set_cap() - limit the vectors a client may allocate
+ * @client: the client
+ * @cap: most vectors it may have allocated at once, or
+ *	%MSI_LEASE_UNLIMITED
+ *
+ * Takes nothing away: what the client has stays until its driver frees
+ * it; the cap applies from its next allocation and borrow on.
+ */
+void msi_lease_client_set_cap(struct msi_lease_client *client,
+			      unsigned int cap)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool) {
+		client->cap = cap;
+		return;
+	}
+	spin_lock(&pool->lock);
+	client->cap = cap;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_cap);
+
+/**
+ * msi_lease_client_forget_demand() - the client's driver went away
+ * @client: the client
+ *
+ * What an unbound driver asked for is nobody's demand any more.
+ */
+void msi_lease_client_forget_demand(struct msi_lease_client *client)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool) {
+		client->demand = 0;
+		return;
+	}
+	spin_lock(&pool->lock);
+	client->demand = 0;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_forget_demand);
+
+/**
  * msi_lease_client_held() - vectors a client uses: its group
  * @client: the client
  * @mode: if not NULL, set to the mode of those vectors
@@ -565,6 +624,10 @@ static void client_snapshot(const struct msi_lease_client *client,
 	st->lent = client->lent;
 	st->borrowed = client->borrowed;
 	st->kept = client->kept;
+	st->cap = client->cap;
+	st->demand = client->demand;
+	st->unmet = client->demand > client_group(client) ?
+		    client->demand - client_group(client) : 0;
 	st->mode = client->mode;
 	st->leasing = client->ops;
 	st->attrs = client->attrs;

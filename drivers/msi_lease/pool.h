@@ -157,6 +157,13 @@ struct msi_lease_pool {
  *	vectors included, so a lender's loans always fit when they come
  *	home.  Set before the client is attached.
  * @kept: vectors the client kept after a lease ended, charged to it
+ * @cap: most vectors an administrator lets the client have allocated at
+ *	once (its max_vectors), %MSI_LEASE_UNLIMITED for no cap.  Admission
+ *	and borrows keep within it; lowering it takes nothing away until
+ *	the driver allocates again.  Loans coming home are exempt.
+ * @demand: vectors the client's driver last asked to have allocated
+ *	(what it had plus the most it asked for, within its table); a free
+ *	lowers it to what the driver kept
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -185,6 +192,8 @@ struct msi_lease_client {
 	unsigned int reconfiguring;
 	unsigned int table;
 	unsigned int kept;
+	unsigned int cap;
+	unsigned int demand;
 	u64 seq;
 	const struct msi_lease_client_ops *ops;
 	void *priv;
@@ -220,6 +229,9 @@ struct msi_lease_pool_stats {
  * @lent: as &msi_lease_client.lent
  * @borrowed: as &msi_lease_client.borrowed
  * @kept: as &msi_lease_client.kept
+ * @cap: as &msi_lease_client.cap
+ * @demand: as &msi_lease_client.demand
+ * @unmet: of @demand, what the client's group (the vectors it uses) lacks
  * @mode: as &msi_lease_client.mode
  * @leasing: enlisted with callbacks: may lend and borrow
  * @attrs: its lending terms
@@ -229,6 +241,9 @@ struct msi_lease_client_state {
 	unsigned int lent;
 	unsigned int borrowed;
 	unsigned int kept;
+	unsigned int cap;
+	unsigned int demand;
+	unsigned int unmet;
 	enum msi_lease_mode mode;
 	bool leasing;
 	struct msi_lease_client_attrs attrs;
@@ -252,6 +267,9 @@ unsigned int msi_lease_client_room(struct msi_lease_client *client);
 unsigned int msi_lease_client_entitled(struct msi_lease_client *client);
 void msi_lease_client_set_table(struct msi_lease_client *client,
 				unsigned int table);
+void msi_lease_client_set_cap(struct msi_lease_client *client,
+			      unsigned int cap);
+void msi_lease_client_forget_demand(struct msi_lease_client *client);
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add);
 void msi_lease_client_state(struct msi_lease_client *client,
