@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 
+#include "activity.h"
 #include "lease.h"
 
 /**
@@ -41,6 +42,7 @@ struct msi_lease_bridge {
  * @bridge: the bridge the function sits under
  * @pdev: the function; a reference is held
  * @client: the function's share of @bridge's pool
+ * @activity: its vectors' interrupt counts, sampled every idle window
  */
 struct msi_lease_fn {
 	struct kobject kobj;
@@ -48,6 +50,7 @@ struct msi_lease_fn {
 	struct msi_lease_bridge *bridge;
 	struct pci_dev *pdev;
 	struct msi_lease_client client;
+	struct msi_lease_activity *activity;
 };
 
 /**
@@ -74,6 +77,8 @@ struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev);
 void msi_lease_fn_put(struct msi_lease_fn *fn);
 const char *msi_lease_client_name(struct msi_lease_client *client);
 unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode);
+unsigned int msi_lease_pci_idle_window(void);
+void msi_lease_pci_set_idle_window(unsigned int ms);
 
 /* hook.c */
 int msi_lease_hook_init(void);

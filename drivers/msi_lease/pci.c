@@ -20,6 +20,7 @@
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <linux/msi_lease.h>
 
@@ -80,6 +81,7 @@ static void fn_release(struct kobject *kobj)
 					       kobj);
 
 	pci_dev_put(fn->pdev);
+	msi_lease_activity_free(fn->activity);
 	kfree(fn);
 }
 
@@ -289,6 +291,12 @@ static int fn_add(struct pci_dev *pdev)
 	kobject_init(&fn->kobj, &fn_ktype);
 	fn->bridge = bridge;
 	fn->pdev = pci_dev_get(pdev);
+	fn->activity = msi_lease_activity_alloc();
+	if (!fn->activity) {
+		msi_lease_fn_put(fn);
+		ret = -ENOMEM;
+		goto unlock;
+	}
 	msi_lease_client_init(&fn->client);
 	fn->client.table = fn_table(pdev);
 
@@ -724,6 +732,9 @@ static int msi_lease_pci_notify(struct notifier_block *nb,
 		/* The driver core holds the device lock for these. */
 		fn = msi_lease_fn_get(pdev);
 		if (fn) {
+			/* What a driver asked for leaves with it. */
+			if (action != BUS_NOTIFY_BOUND_DRIVER)
+				msi_lease_client_forget_demand(&fn->client);
 			fn_recount(fn);
 			msi_lease_fn_put(fn);
 		}
@@ -783,6 +794,106 @@ static void msi_lease_pci_teardown(void)
  * line each.  The fault-injection and stress tests read it after every
  * step.
  */
+/*
+ * Interrupt activity: every function's vectors are sampled once per idle
+ * window (0: not at all).  The sampler never waits for a device lock a
+ * driver holds for long (probe, reset): such a function is sampled next
+ * time, its window then simply longer.
+ */
+#define MSI_LEASE_IDLE_WINDOW_MS	10000
+
+static DEFINE_MUTEX(msi_lease_sample_lock);	/* window, sampling, arming */
+static DEFINE_MUTEX(msi_lease_window_lock);	/* serialises window changes */
+static unsigned int msi_lease_idle_window_ms = MSI_LEASE_IDLE_WINDOW_MS;
+static bool msi_lease_sampling;		/* off once teardown began */
+
+static void sample_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(msi_lease_sample_work, sample_work_fn);
+
+static void sample_arm(void)
+{
+	lockdep_assert_held(&msi_lease_sample_lock);
+
+	if (msi_lease_sampling && msi_lease_idle_window_ms)
+		mod_delayed_work(system_unbound_wq, &msi_lease_sample_work,
+				 msecs_to_jiffies(msi_lease_idle_window_ms));
+}
+
+static void sample_work_fn(struct work_struct *work)
+{
+	struct msi_lease_fn **fns;
+	unsigned int i, nr;
+
+	if (!READ_ONCE(msi_lease_idle_window_ms))
+		return;
+	fns = fns_pin(NULL, &nr);
+	for (i = 0; i < nr; i++) {
+		if (device_trylock(&fns[i]->pdev->dev)) {
+			msi_lease_activity_sample(fns[i]->activity,
+						  fns[i]->pdev);
+			device_unlock(&fns[i]->pdev->dev);
+		}
+		msi_lease_fn_put(fns[i]);
+		cond_resched();
+	}
+	kfree(fns);
+
+	mutex_lock(&msi_lease_sample_lock);
+	sample_arm();
+	mutex_unlock(&msi_lease_sample_lock);
+}
+
+/**
+ * msi_lease_pci_idle_window() - how often vectors' interrupts are sampled
+ *
+ * Return: the idle window in milliseconds, 0 if sampling is off.
+ */
+unsigned int msi_lease_pci_idle_window(void)
+{
+	return READ_ONCE(msi_lease_idle_window_ms);
+}
+
+/**
+ * msi_lease_pci_set_idle_window() - sample vectors' interrupts every @ms
+ * @ms: the idle window in milliseconds, 0 to stop sampling
+ *
+ * A new window starts now: every function is sampled at once, and then
+ * every @ms.  When sampling stops, no sample is taken after this returns.
+ *
+ * Context: process context; may wait for a sample in progress.
+ */
+void msi_lease_pci_set_idle_window(unsigned int ms)
+{
+	might_sleep();
+	/* Another change cannot re-arm between this one's stop and cancel. */
+	mutex_lock(&msi_lease_window_lock);
+	mutex_lock(&msi_lease_sample_lock);
+	WRITE_ONCE(msi_lease_idle_window_ms, ms);
+	if (msi_lease_sampling && ms)
+		mod_delayed_work(system_unbound_wq, &msi_lease_sample_work, 0);
+	mutex_unlock(&msi_lease_sample_lock);
+	if (!ms)
+		cancel_delayed_work_sync(&msi_lease_sample_work);
+	mutex_unlock(&msi_lease_window_lock);
+}
+
+static void sample_start(void)
+{
+	mutex_lock(&msi_lease_sample_lock);
+	msi_lease_sampling = true;
+	if (msi_lease_idle_window_ms)
+		mod_delayed_work(system_unbound_wq, &msi_lease_sample_work, 0);
+	mutex_unlock(&msi_lease_sample_lock);
+}
+
+static void sample_stop(void)
+{
+	mutex_lock(&msi_lease_sample_lock);
+	msi_lease_sampling = false;
+	mutex_unlock(&msi_lease_sample_lock);
+	cancel_delayed_work_sync(&msi_lease_sample_work);
+}
+
 static struct dentry *msi_lease_debugfs;
 
 static int invariants_show(struct seq_file *m, void *unused)
@@ -837,6 +948,7 @@ int msi_lease_pci_init(const struct msi_lease_view *view)
 	msi_lease_debugfs = debugfs_create_dir("msi_lease", NULL);
 	debugfs_create_file("invariants", 0400, msi_lease_debugfs, NULL,
 			    &invariants_fops);
+	sample_start();
 	return 0;
 
 fail:
@@ -850,6 +962,7 @@ fail:
  */
 void msi_lease_pci_exit(void)
 {
+	sample_stop();
 	debugfs_remove_recursive(msi_lease_debugfs);
 	/* Waits for notifier calls in flight. */
 	bus_unregister_notifier(&pci_bus_type, &msi_lease_pci_nb);

@@ -9,8 +9,11 @@
  *       device@
  *       functions/<domain:bus:dev.fn>/             one per PCI function
  *           cooperative priority floor max_lend terms      (root may write)
- *           borrowed driver irqs kept leasing lent mode msi_vectors_max
- *           msix_table_size vectors device@
+ *           max_vectors                                    (root may write)
+ *           borrowed demand driver idle interrupts irqs kept leasing
+ *           lent mode msi_vectors_max msix_table_size unmet vectors
+ *           device@
+ *   /sys/kernel/msi_lease/idle_window_ms                   (root may write)
  *
  * The bridges and functions are pci.c's objects; this file gives them
  * their attributes (through &struct msi_lease_view) and nothing else.
@@ -575,6 +578,70 @@ static ssize_t leasing_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", st.leasing);
 }
 
+static ssize_t max_vectors_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct msi_lease_client_state st;
+
+	msi_lease_client_state(&to_fn(kobj)->client, &st);
+	return emit_count(buf, st.cap);
+}
+
+static ssize_t max_vectors_store(struct kobject *kobj,
+				 struct kobj_attribute *attr, const char *buf,
+				 size_t count)
+{
+	unsigned int cap;
+	int ret;
+
+	if (sysfs_streq(buf, "unlimited")) {
+		cap = MSI_LEASE_UNLIMITED;
+	} else {
+		ret = kstrtouint(buf, 0, &cap);
+		if (ret)
+			return ret;
+		if (cap > MSI_LEASE_MAX_BUDGET)
+			return -ERANGE;
+	}
+	msi_lease_client_set_cap(&to_fn(kobj)->client, cap);
+	return count;
+}
+
+static ssize_t demand_unmet_show(struct kobject *kobj, char *buf, bool unmet)
+{
+	struct msi_lease_fn *fn = to_fn(kobj);
+	struct msi_lease_client_state st;
+
+	msi_lease_fn_refresh(fn);
+	msi_lease_client_state(&fn->client, &st);
+	return sysfs_emit(buf, "%u\n", unmet ? st.unmet : st.demand);
+}
+
+static ssize_t demand_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return demand_unmet_show(kobj, buf, false);
+}
+
+static ssize_t unmet_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return demand_unmet_show(kobj, buf, true);
+}
+
+static ssize_t interrupts_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return msi_lease_activity_show(to_fn(kobj)->activity, buf);
+}
+
+static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  msi_lease_activity_idle(to_fn(kobj)->activity));
+}
+
 /* Function lending terms */
 
 /* Largest floor or most lendable a write may set. */
@@ -702,6 +769,11 @@ static struct kobj_attribute fn_lent_attr = __ATTR(lent, 0444, fn_lent_show,
 static struct kobj_attribute fn_borrowed_attr = __ATTR_RO(borrowed);
 static struct kobj_attribute fn_leasing_attr = __ATTR_RO(leasing);
 static struct kobj_attribute fn_kept_attr = __ATTR_RO(kept);
+static struct kobj_attribute fn_max_vectors_attr = __ATTR_RW(max_vectors);
+static struct kobj_attribute fn_demand_attr = __ATTR_RO(demand);
+static struct kobj_attribute fn_unmet_attr = __ATTR_RO(unmet);
+static struct kobj_attribute fn_interrupts_attr = __ATTR_RO(interrupts);
+static struct kobj_attribute fn_idle_attr = __ATTR_RO(idle);
 
 static struct kobj_attribute fn_vectors_attr = __ATTR_RO(vectors);
 static struct kobj_attribute fn_mode_attr = __ATTR_RO(mode);
@@ -728,9 +800,43 @@ static struct attribute *fn_attrs[] = {
 	&fn_borrowed_attr.attr,
 	&fn_leasing_attr.attr,
 	&fn_kept_attr.attr,
+	&fn_max_vectors_attr.attr,
+	&fn_demand_attr.attr,
+	&fn_unmet_attr.attr,
+	&fn_interrupts_attr.attr,
+	&fn_idle_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(fn);
+
+/* The module */
+
+/* Longest idle window a write may set: a day. */
+#define MSI_LEASE_MAX_IDLE_WINDOW_MS	(24U * 3600 * 1000)
+
+static ssize_t idle_window_ms_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", msi_lease_pci_idle_window());
+}
+
+static ssize_t idle_window_ms_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms > MSI_LEASE_MAX_IDLE_WINDOW_MS)
+		return -ERANGE;
+	msi_lease_pci_set_idle_window(ms);
+	return count;
+}
+
+static struct kobj_attribute idle_window_ms_attr = __ATTR_RW(idle_window_ms);
 
 /**
  * msi_lease_sysfs_init() - create /sys/kernel/msi_lease/bridges/
@@ -743,6 +849,10 @@ int msi_lease_sysfs_init(struct msi_lease_view *view)
 	msi_lease_kobj = kobject_create_and_add("msi_lease", kernel_kobj);
 	if (!msi_lease_kobj)
 		return -ENOMEM;
+	if (sysfs_create_file(msi_lease_kobj, &idle_window_ms_attr.attr)) {
+		kobject_put(msi_lease_kobj);
+		return -ENOMEM;
+	}
 	msi_lease_bridges = kset_create_and_add("bridges", NULL,
 						msi_lease_kobj);
 	if (!msi_lease_bridges) {

@@ -334,3 +334,38 @@ ml_wait_nr_leases()
 	done
 	return 1
 }
+
+# ml_rebind F DRV: unbind and bind again, so the driver allocates anew.
+ml_rebind()
+{
+	echo "$1" > "/sys/bus/pci/drivers/$2/unbind"
+	echo "$1" > "/sys/bus/pci/drivers/$2/bind"
+	ml_settle
+}
+
+# ml_nvme_io: read 1 MiB from the namespace, bypassing the page cache.
+ml_nvme_io()
+{
+	timeout 30 dd if=/dev/nvme0n1 of=/dev/null bs=4096 count=256 \
+		iflag=direct
+}
+
+# ml_refused FILE VALUE...: writing each VALUE to FILE fails and FILE
+# reads the same afterwards; one test per value, named FILE_refuses_N.
+ml_refused()
+{
+	local file=$1 before after v i=0
+
+	shift
+	for v in "$@"; do
+		i=$((i + 1))
+		before=$(cat "$file" 2>/dev/null)
+		ML_DIAG=
+		if (printf '%s' "$v" > "$file") 2>/dev/null; then
+			ML_DIAG="writing '$v' succeeded;"
+		fi
+		after=$(cat "$file" 2>/dev/null)
+		ml_expect_eq "$(basename "$file") after '$v'" "$after" "$before"
+		ml_verdict "$(basename "$file")_refuses_$i"
+	done
+}
