@@ -170,6 +170,57 @@ else
 	not_ok dump_then_apply_changes_nothing "$out" "$(cat "$tmp/dump.conf")"
 fi
 
+# top: a bridge's functions with their cap, demand and idle vectors, and
+# interrupts per second from /proc/interrupts beside the tree.
+rt=$tmp/top/sys/kernel/msi_lease
+d=$rt/bridges/pci0000:20/functions/0000:21:00.0
+mkdir -p "$d" "$tmp/top/proc"
+for kv in budget=12 vectors=3 free=9 lent=0; do
+	echo "${kv#*=}" > "$rt/bridges/pci0000:20/${kv%=*}"
+done
+for kv in driver=nvme vectors=3 max_vectors=unlimited demand=5 unmet=2 \
+	  idle=1 irqs='24 25 26'; do
+	echo "${kv#*=}" > "$d/${kv%=*}"
+done
+procints()	# the IRQs' counts on CPU0 and CPU1
+{
+	printf '           CPU0       CPU1\n'
+	printf ' %s:  %s  %s  PCI-MSIX-0000:21:00.0  0-edge  nvme0q0\n' \
+		24 "$1" 0 25 "$2" 5 26 0 0 27 1000 1000
+	printf 'NMI:          0          0   Non-maskable interrupts\n'
+}
+procints 10 20 > "$tmp/top/proc/interrupts"
+(sleep 1.5; procints 30 120 > "$tmp/top/proc/interrupts.new" &&
+	mv "$tmp/top/proc/interrupts.new" "$tmp/top/proc/interrupts") &
+if out=$(run "$rt" --json top -b -d 3 -n 2 2>&1) &&
+   echo "$out" | python3 -c '
+import json, sys
+frames = [json.loads(l) for l in sys.stdin if l.strip()]
+assert len(frames) == 2, frames
+f0, f1 = (fr[0]["functions"][0] for fr in frames)
+assert frames[0][0]["budget"] == 12 and f0["driver"] == "nvme", f0
+assert (f0["max_vectors"], f0["demand"], f0["unmet"], f0["idle"]) == ("unlimited", 5, 2, 1), f0
+assert f0["interrupts"] == 35 and f0["irqs_per_s"] == "-", f0
+assert f1["interrupts"] == 155 and f1["irqs_per_s"] == 40, f1'; then
+	ok top_counts_and_rates
+else
+	not_ok top_counts_and_rates "$out"
+fi
+wait
+if out=$(run "$rt" top -b -n 1 pci0000:20 2>&1) &&
+   echo "$out" | grep -q '^0000:21:00.0  *nvme  *3  *unlimited  *5  *2  *1  *-$' &&
+   ! run "$rt" top -b -n 1 pci0000:99 >/dev/null 2>&1; then
+	ok top_table_and_missing_bridge
+else
+	not_ok top_table_and_missing_bridge "$out"
+fi
+if : > "$d/max_vectors" && run "$rt" cap 0000:21:00.0 4 && [ "$(cat "$d/max_vectors")" = 4 ] &&
+   ! run "$rt" cap 0000:99:00.0 4 2>/dev/null; then
+	ok cap_writes_max_vectors
+else
+	not_ok cap_writes_max_vectors "$(cat "$d/max_vectors")"
+fi
+
 # Bash completion: commands, bridges and functions from the tree, keys.
 complete_words()
 {
@@ -189,7 +240,8 @@ if [ "$(complete_words msilease ap)" = apply ] &&
    [ "$(complete_words msilease --root "$r" terms "")" = "0000:00:03.0 0000:21:00.0" ] &&
    [ "$(complete_words msilease --root "$r" leases "")" = "pci0000:00 pci0000:20" ] &&
    [ "$(complete_words msilease --root "$r" set pci0000:00 po)" = "policy=" ] &&
-   [ "$(complete_words msilease apply --f)" = "--function" ]; then
+   [ "$(complete_words msilease apply --f)" = "--function" ] &&
+   [ "$(complete_words msilease --root "$rt" cap 0000:21:00.0 u)" = unlimited ]; then
 	ok bash_completion
 else
 	not_ok bash_completion "$(complete_words msilease --root "$r" terms "")"

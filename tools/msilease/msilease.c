@@ -44,6 +44,11 @@ static void usage(FILE *f)
 "                            milliseconds left\n"
 "  watch [SECONDS [COUNT]]   status and leases, refreshed (default 1 s,\n"
 "                            until interrupted)\n"
+"  top [-b] [-d SECONDS] [-n COUNT] [BRIDGE]\n"
+"                            per bridge and function: vectors, cap,\n"
+"                            demand, unmet, idle vectors, interrupts per\n"
+"                            second; refreshed (-b: batch, no screen\n"
+"                            clearing)\n"
 "\n"
 "Admin commands (root):\n"
 "  set BRIDGE KEY=VALUE...   change budget, negotiation, policy,\n"
@@ -52,6 +57,8 @@ static void usage(FILE *f)
 "                            change cooperative, priority, floor, max_lend\n"
 "                            of a function, all at once\n"
 "  revoke BRIDGE ID          end a lease now\n"
+"  cap FUNCTION N|unlimited  most vectors the function may allocate, from\n"
+"                            its driver's next allocation on\n"
 "  apply [-n] [--function ADDR] [FILE]\n"
 "                            apply msi-lease.conf(5) settings (default:\n"
 "                            " CONF_DIR "/msi-lease.conf and " CONF_DIR "/msi-lease.d/*.conf),\n"
@@ -773,6 +780,30 @@ static int cmd_dump(void)
 	return EX_OK;
 }
 
+/* bridges/BRIDGE/functions/@fn, relative to the root; -1 if none. */
+static int fn_dir(const char *fn, char *dir, size_t len)
+{
+	char bridge[256] = "", path[4096];
+	struct dirent **b;
+	int n, k;
+
+	snprintf(path, sizeof(path), "%s/bridges", root);
+	n = names(path, &b);
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/bridges/%s/functions/%s",
+			 root, b[k]->d_name, fn);
+		if (!strchr(fn, '/') && !access(path, F_OK))
+			snprintf(bridge, sizeof(bridge), "%s", b[k]->d_name);
+	}
+	free_names(b, n);
+	if (!*bridge) {
+		fprintf(stderr, "msilease: no function %s\n", fn);
+		return -1;
+	}
+	snprintf(dir, len, "bridges/%s/functions/%s", bridge, fn);
+	return 0;
+}
+
 static int cmd_watch(int argc, char **argv)
 {
 	int secs = argc > 0 ? atoi(argv[0]) : 1;
@@ -792,6 +823,228 @@ static int cmd_watch(int argc, char **argv)
 			sleep(secs);
 	}
 	return EX_OK;
+}
+
+/* Interrupts per IRQ from /proc/interrupts, summed over CPUs. */
+struct irq_counts {
+	unsigned long long *n;
+	unsigned int nr;
+};
+
+static void irq_counts_read(struct irq_counts *c, const char *file)
+{
+	unsigned long long v, *grown;
+	char *line = NULL, *p, *end;
+	size_t cap = 0;
+	unsigned long irq;
+	FILE *f;
+
+	memset(c->n, 0, c->nr * sizeof(*c->n));
+	f = fopen(file, "r");
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		irq = strtoul(line, &end, 10);
+		if (end == line || *end != ':' || irq > 1 << 20)
+			continue;
+		if (irq >= c->nr) {
+			grown = realloc(c->n, (irq + 1) * sizeof(*c->n));
+			if (!grown)
+				break;
+			memset(grown + c->nr, 0,
+			       (irq + 1 - c->nr) * sizeof(*c->n));
+			c->n = grown;
+			c->nr = irq + 1;
+		}
+		for (p = end + 1;; p = end) {
+			v = strtoull(p, &end, 10);
+			if (end == p)
+				break;
+			c->n[irq] += v;
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+/* Interrupts of every IRQ listed in @irqs ("24 25 26"). */
+static unsigned long long irqs_sum(const struct irq_counts *c, char *irqs)
+{
+	unsigned long long sum = 0;
+	unsigned long irq;
+	char *p = irqs, *end;
+
+	for (;;) {
+		irq = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		if (irq < c->nr)
+			sum += c->n[irq];
+		p = end;
+	}
+	return sum;
+}
+
+struct top_row {
+	char name[256];
+	unsigned long long irqs;	/* interrupts at the last frame */
+	int seen;
+};
+
+static struct top_row *top_rows;
+static int nr_top_rows;
+
+/* The row of function @name, added if new; NULL without memory. */
+static struct top_row *top_row(const char *name)
+{
+	struct top_row *rows;
+	int i;
+
+	for (i = 0; i < nr_top_rows; i++)
+		if (!strcmp(top_rows[i].name, name))
+			return &top_rows[i];
+	rows = realloc(top_rows, (nr_top_rows + 1) * sizeof(*rows));
+	if (!rows)
+		return NULL;
+	top_rows = rows;
+	memset(&rows[nr_top_rows], 0, sizeof(*rows));
+	snprintf(rows[nr_top_rows].name, sizeof(rows->name), "%s", name);
+	return &rows[nr_top_rows++];
+}
+
+/*
+ * One frame of top: per bridge its totals, per function its vectors,
+ * cap, demand, unmet demand, idle vectors (over the kernel's idle window)
+ * and interrupts per second since the previous frame ("-" on the first).
+ */
+static int top_frame(const char *only, double secs, int frame)
+{
+	static const char *const bf[] = { "budget", "vectors", "free", "lent" };
+	static const char *const ff[] = { "driver", "vectors", "max_vectors",
+		"demand", "unmet", "idle", "irqs" };
+	char bv[4][256], v[7][4096], rate[32], dir[4096], fdir[8192];
+	struct irq_counts counts = { NULL, 0 };
+	struct dirent **b, **fn;
+	int nb, nf, i, j, k, found = !only, firstb = 1, firstf;
+	unsigned long long irqs;
+	struct top_row *row;
+	char proc[4352];
+
+	/* /proc beside /sys: --root trees for tests carry both. */
+	snprintf(proc, sizeof(proc), "%s/../../../proc/interrupts", root);
+	irq_counts_read(&counts, proc);
+	snprintf(dir, sizeof(dir), "%s/bridges", root);
+	nb = names(dir, &b);
+	if (json)
+		printf("[");
+	for (i = 0; i < nb; i++) {
+		if (only && strcmp(only, b[i]->d_name))
+			continue;
+		found = 1;
+		for (k = 0; k < 4; k++)
+			readf(bv[k], sizeof(bv[k]), "%s/%s/%s", dir,
+			      b[i]->d_name, bf[k]);
+		if (json) {
+			printf("%s{", firstb ? "" : ", ");
+			jstr("bridge", b[i]->d_name, 0);
+			for (k = 0; k < 4; k++)
+				jnum(bf[k], bv[k], 0);
+			printf("\"functions\": [");
+		} else {
+			printf("%sbridge %s: budget %s, vectors %s, free %s, lent %s\n",
+			       firstb ? "" : "\n", b[i]->d_name, bv[0], bv[1],
+			       bv[2], bv[3]);
+			printf("%-13s %-17s %7s %9s %6s %5s %4s %9s\n",
+			       "FUNCTION", "DRIVER", "VECTORS", "CAP",
+			       "DEMAND", "UNMET", "IDLE", "IRQ/S");
+		}
+		firstb = 0;
+		firstf = 1;
+		snprintf(fdir, sizeof(fdir), "%s/%s/functions", dir,
+			 b[i]->d_name);
+		nf = names(fdir, &fn);
+		for (j = 0; j < nf; j++) {
+			for (k = 0; k < 7; k++)
+				readf(v[k], sizeof(v[k]), "%s/%s/%s", fdir,
+				      fn[j]->d_name, ff[k]);
+			irqs = irqs_sum(&counts, v[6]);
+			row = top_row(fn[j]->d_name);
+			snprintf(rate, sizeof(rate), "-");
+			if (row && row->seen && frame && irqs >= row->irqs)
+				snprintf(rate, sizeof(rate), "%.0f",
+					 (irqs - row->irqs) / secs);
+			if (row) {
+				row->irqs = irqs;
+				row->seen = 1;
+			}
+			if (json) {
+				printf("%s{", firstf ? "" : ", ");
+				jstr("function", fn[j]->d_name, 0);
+				for (k = 0; k < 6; k++)
+					jnum(ff[k], v[k], 0);
+				printf("\"interrupts\": %llu, ", irqs);
+				jnum("irqs_per_s", rate, 1);
+				printf("}");
+			} else {
+				printf("%-13s %-17s %7s %9s %6s %5s %4s %9s\n",
+				       fn[j]->d_name, *v[0] ? v[0] : "-", v[1],
+				       v[2], v[3], v[4], v[5], rate);
+			}
+			firstf = 0;
+		}
+		free_names(fn, nf);
+		if (json)
+			printf("]}");
+	}
+	if (json)
+		printf("]\n");
+	free_names(b, nb);
+	free(counts.n);
+	if (!found) {
+		fprintf(stderr, "msilease: no bridge %s\n", only);
+		return EX_MISSING;
+	}
+	return EX_OK;
+}
+
+static int cmd_top(int argc, char **argv)
+{
+	const char *only = NULL;
+	double secs = 1;
+	int count = 0, batch = 0, i, ret;
+	char *end;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-b")) {
+			batch = 1;
+		} else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			secs = strtod(argv[++i], &end);
+			if (*end || !(secs >= 0.1 && secs <= 86400))
+				return EX_USAGE;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			count = strtol(argv[++i], &end, 10);
+			if (*end || count < 1)
+				return EX_USAGE;
+		} else if (argv[i][0] != '-' && !only) {
+			only = argv[i];
+		} else {
+			return EX_USAGE;
+		}
+	}
+	for (i = 0; !count || i < count; i++) {
+		if (!batch && !json && isatty(STDOUT_FILENO))
+			printf("\033[H\033[2J");
+		else if (i && !json)
+			printf("\n");
+		ret = top_frame(only, secs, i);
+		fflush(stdout);
+		if (ret)
+			break;
+		if (!count || i + 1 < count)
+			usleep((useconds_t)(secs * 1e6));
+	}
+	free(top_rows);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -840,30 +1093,19 @@ int main(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "bridges/%s", argv[0]);
 		return writef(line, argv[0], dir, "settings");
 	}
+	if (!strcmp(cmd, "top"))
+		return cmd_top(argc, argv);
 	if (!strcmp(cmd, "terms") && argc >= 2) {
-		char bridge[256] = "", path[4096];
-		struct dirent **b;
-		int n, k;
-
 		if (pairs(argc - 1, argv + 1, line, sizeof(line)))
 			return EX_USAGE;
-		snprintf(path, sizeof(path), "%s/bridges", root);
-		n = names(path, &b);
-		for (k = 0; k < n; k++) {
-			snprintf(path, sizeof(path), "%s/bridges/%s/functions/%s",
-				 root, b[k]->d_name, argv[0]);
-			if (!access(path, F_OK))
-				snprintf(bridge, sizeof(bridge), "%s",
-					 b[k]->d_name);
-		}
-		free_names(b, n);
-		if (!*bridge) {
-			fprintf(stderr, "msilease: no function %s\n", argv[0]);
+		if (fn_dir(argv[0], dir, sizeof(dir)))
 			return EX_MISSING;
-		}
-		snprintf(dir, sizeof(dir), "bridges/%s/functions/%s", bridge,
-			 argv[0]);
 		return writef(line, argv[0], dir, "terms");
+	}
+	if (!strcmp(cmd, "cap") && argc == 2) {
+		if (fn_dir(argv[0], dir, sizeof(dir)))
+			return EX_MISSING;
+		return writef(argv[1], argv[0], dir, "max_vectors");
 	}
 	if (!strcmp(cmd, "dump") && argc == 0)
 		return cmd_dump();

@@ -57,6 +57,28 @@ ml_is cli_terms_took "$(cat "$(ml_fn_dir "$NVME")/terms")" \
 ml_rc cli_terms_refused 1 msilease terms "$NVME" floor=-1
 ml_rc cli_terms_no_function 3 msilease terms 0000:99:00.0 floor=1
 msilease terms "$NVME" priority=0 floor=0
+ml_rc cli_cap 0 msilease cap "$NVME" 2
+ml_is cli_cap_took "$(cat "$(ml_fn_dir "$NVME")/max_vectors")" 2
+ml_rc cli_cap_refused 1 msilease cap "$NVME" lots
+ml_rc cli_cap_no_function 3 msilease cap 0000:99:00.0 2
+ml_rc cli_cap_back 0 msilease cap "$NVME" unlimited
+
+# top: two frames while nvme reads; its row agrees with sysfs and its
+# interrupts per second are counted on the second frame.
+(for i in $(seq 20); do ml_nvme_io > /dev/null 2>&1; done) &
+ml_rc cli_top 0 msilease top -b -d 1 -n 2 "$BR"
+wait
+ml_is cli_top_nvme_rows \
+	"$(awk -v f="$NVME" '$1 == f { print $2, $3, $4, ($8 == "-" ? "-" : $8 > 0) }' /tmp/cli.out | tr '\n' ' ')" \
+	"nvme $(cat "$(ml_fn_dir "$NVME")/vectors") unlimited - nvme $(cat "$(ml_fn_dir "$NVME")/vectors") unlimited 1 "
+ml_rc cli_top_json 0 msilease --json top -b -n 1 "$BR"
+ml_check cli_top_json_shape grep -q "\"function\": \"$NVME\", \"driver\": \"nvme\", \"vectors\": [0-9]*, \"max_vectors\": \"unlimited\", \"demand\": [0-9]*, \"unmet\": 0, \"idle\": [0-9]*, \"interrupts\": [0-9]*, \"irqs_per_s\": \"-\"" /tmp/cli.out
+ml_rc cli_top_batch 0 msilease top -b -n 1
+ml_is cli_top_every_bridge "$(grep -c '^bridge ' /tmp/cli.out)" \
+	"$(ls "$ML_SYS/bridges" | wc -l)"
+ml_rc cli_top_no_bridge 3 msilease top -b -n 1 pci0000:99
+ml_rc cli_top_bad_delay 2 msilease top -d 0
+
 ml_rc cli_revoke_no_lease 3 msilease revoke "$BR" 123456
 ml_rc cli_revoke_not_a_number 2 msilease revoke "$BR" x
 
