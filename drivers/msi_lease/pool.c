@@ -262,7 +262,7 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_free_locked);
  * free vectors.  Those are reserved until msi_lease_client_settle(), so
  * concurrent allocations on the same pool cannot both have them.  Nothing
  * but a reclaim (a loan coming home) goes past the client's cap.  What
- * was asked for is recorded as the client's demand, admitted or not.
+ * was asked for raises the client's demand, admitted or not.
  *
  * Return: vectors admitted, between @min and @max (@max for a detached
  * client: nothing to account against), or -ENOSPC if not even @min fits
@@ -287,8 +287,15 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 		spin_unlock(&pool->lock);
 		return max;
 	}
-	client->demand = min_t(u64, (u64)real + max,
-			       min_t(unsigned int, client->table, INT_MAX));
+	/*
+	 * A driver refused often asks again for fewer (virtio: a vector
+	 * per queue, then two shared, then INTx): the first ask is what it
+	 * wants.  Only a free says it wants less.
+	 */
+	client->demand = max_t(u64, client->demand,
+			       min_t(u64, (u64)real + max,
+				     min_t(unsigned int, client->table,
+					   INT_MAX)));
 	group = client_usable(client);
 	slack = group > real ? group - real : 0;
 	free = msi_lease_pool_free_locked(pool);
@@ -625,9 +632,9 @@ static void client_snapshot(const struct msi_lease_client *client,
 	st->borrowed = client->borrowed;
 	st->kept = client->kept;
 	st->cap = client->cap;
-	st->demand = client->demand;
-	st->unmet = client->demand > client_group(client) ?
-		    client->demand - client_group(client) : 0;
+	/* A driver that allocated before msi_lease saw it wants what it has. */
+	st->demand = max(client->demand, client_group(client));
+	st->unmet = st->demand - client_group(client);
 	st->mode = client->mode;
 	st->leasing = client->ops;
 	st->attrs = client->attrs;

@@ -161,9 +161,10 @@ struct msi_lease_pool {
  *	once (its max_vectors), %MSI_LEASE_UNLIMITED for no cap.  Admission
  *	and borrows keep within it; lowering it takes nothing away until
  *	the driver allocates again.  Loans coming home are exempt.
- * @demand: vectors the client's driver last asked to have allocated
- *	(what it had plus the most it asked for, within its table); a free
- *	lowers it to what the driver kept
+ * @demand: vectors the client's driver wants allocated: the most it
+ *	asked to have (what it had plus the most it asked for, within its
+ *	table) since it last freed vectors; a free lowers it to what the
+ *	driver kept
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -230,7 +231,7 @@ struct msi_lease_pool_stats {
  * @borrowed: as &msi_lease_client.borrowed
  * @kept: as &msi_lease_client.kept
  * @cap: as &msi_lease_client.cap
- * @demand: as &msi_lease_client.demand
+ * @demand: as &msi_lease_client.demand, but at least the client's group
  * @unmet: of @demand, what the client's group (the vectors it uses) lacks
  * @mode: as &msi_lease_client.mode
  * @leasing: enlisted with callbacks: may lend and borrow

@@ -38,6 +38,7 @@ ml_is nvme_uncapped "$(cat "$NF/max_vectors")" unlimited
 ML_DIAG=
 [ "$n" -ge 2 ] || ML_DIAG="nvme has $n vectors;"
 ml_expect_eq "demand met" "$(cat "$NF/unmet")" 0
+ml_expect_eq "wants what it has" "$(cat "$NF/demand")" "$n"
 ml_verdict nvme_demand_met
 
 # A cap takes nothing until the driver allocates again.
@@ -71,6 +72,9 @@ ML_DIAG=
 [ "$(cat "$VF/unmet")" -ge 1 ] || ML_DIAG="unmet $(cat "$VF/unmet");"
 ml_expect_eq "demand is unmet" "$(cat "$VF/unmet")" "$(cat "$VF/demand")"
 ml_verdict cap_zero_demand_unmet
+# Refused a vector per queue, virtio-pci asks for two shared ones, then
+# falls back: its demand is still the first ask, what it has uncapped.
+ml_is cap_zero_demand_is_first_ask "$(cat "$VF/demand")" "$v"
 echo "$VNET" > /sys/bus/pci/drivers/virtio-pci/unbind
 ml_is unbound_driver_has_no_demand "$(cat "$VF/demand")" 0
 echo unlimited > "$VF/max_vectors"
