@@ -7,8 +7,10 @@
  *   select.c which offered vectors a borrower gets (selection policies)
  *   lease.c  borrow, negotiation, two-phase hand-over, lease expiry
  *   trace.c  tracepoints
+ *   activity.c  a function's per-vector interrupt counts (sampled)
  *   pci.c    host bridges and functions (their objects, kobjects
- *            included), bus notifier, vector counting, the driver API
+ *            included), bus notifier, vector counting, the interrupt
+ *            sampler, the driver API
  *   hook.c   admission of every MSI/MSI-X allocation (ftrace hooks)
  *   sysfs.c  /sys/kernel/msi_lease/: attributes only, shown on pci.c's
  *            objects through the view this file hands from one to the
