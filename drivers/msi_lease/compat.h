@@ -59,6 +59,30 @@
 #define MSI_LEASE_HAVE_MSIX_DYN
 #endif
 
+/*
+ * A netdev whose driver takes the instance lock for its ops (queue
+ * management, shapers) must have it held around ethtool ops from 6.15
+ * on (include/net/netdev_lock.h); for every other driver it is a no-op.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#include <net/netdev_lock.h>
+#define msi_lease_netdev_lock_ops(dev)		netdev_lock_ops(dev)
+#define msi_lease_netdev_unlock_ops(dev)	netdev_unlock_ops(dev)
+#else
+#define msi_lease_netdev_lock_ops(dev)		((void)(dev))
+#define msi_lease_netdev_unlock_ops(dev)	((void)(dev))
+#endif
+
+/*
+ * ethtool_notify() lost its unused data argument in the 6.17 cycle
+ * (6.12 has three arguments, 7.3 two).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define msi_lease_ethtool_notify(dev, cmd)	ethtool_notify(dev, cmd)
+#else
+#define msi_lease_ethtool_notify(dev, cmd)	ethtool_notify(dev, cmd, NULL)
+#endif
+
 #if IS_ENABLED(CONFIG_KUNIT)
 #include <kunit/test.h>
 

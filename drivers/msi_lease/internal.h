@@ -18,6 +18,7 @@
 
 #include "activity.h"
 #include "lease.h"
+#include "method.h"
 
 /**
  * struct msi_lease_bridge - a PCI host bridge and its vector pool
@@ -43,6 +44,8 @@ struct msi_lease_bridge {
  * @pdev: the function; a reference is held
  * @client: the function's share of @bridge's pool
  * @activity: its vectors' interrupt counts, sampled every idle window
+ * @resize_lock: serialises re-allocations driven through @method
+ * @method: how its driver may be made to re-allocate; none by default
  */
 struct msi_lease_fn {
 	struct kobject kobj;
@@ -51,6 +54,8 @@ struct msi_lease_fn {
 	struct pci_dev *pdev;
 	struct msi_lease_client client;
 	struct msi_lease_activity *activity;
+	struct mutex resize_lock;	/* see kernel-doc above */
+	enum msi_lease_method method;
 };
 
 /**
@@ -77,6 +82,9 @@ struct msi_lease_fn *msi_lease_fn_get(struct pci_dev *pdev);
 void msi_lease_fn_put(struct msi_lease_fn *fn);
 const char *msi_lease_client_name(struct msi_lease_client *client);
 unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode);
+enum msi_lease_method msi_lease_fn_method(struct msi_lease_fn *fn);
+int msi_lease_fn_set_method(struct msi_lease_fn *fn, enum msi_lease_method m);
+int msi_lease_fn_resize(struct msi_lease_fn *fn, unsigned int n);
 unsigned int msi_lease_pci_idle_window(void);
 void msi_lease_pci_set_idle_window(unsigned int ms);
 

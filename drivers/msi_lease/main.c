@@ -8,6 +8,7 @@
  *   lease.c  borrow, negotiation, two-phase hand-over, lease expiry
  *   trace.c  tracepoints
  *   activity.c  a function's per-vector interrupt counts (sampled)
+ *   method.c a stock driver made to re-allocate: reset, channels, rebind
  *   pci.c    host bridges and functions (their objects, kobjects
  *            included), bus notifier, vector counting, the interrupt
  *            sampler, the driver API

@@ -26,6 +26,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 
 /*
  * msi_lease_lock protects the list of bridges and membership of
@@ -82,6 +83,7 @@ static void fn_release(struct kobject *kobj)
 
 	pci_dev_put(fn->pdev);
 	msi_lease_activity_free(fn->activity);
+	mutex_destroy(&fn->resize_lock);
 	kfree(fn);
 }
 
@@ -289,6 +291,8 @@ static int fn_add(struct pci_dev *pdev)
 		goto unlock;
 	}
 	kobject_init(&fn->kobj, &fn_ktype);
+	mutex_init(&fn->resize_lock);
+	fn->method = MSI_LEASE_METHOD_NONE;
 	fn->bridge = bridge;
 	fn->pdev = pci_dev_get(pdev);
 	fn->activity = msi_lease_activity_alloc();
@@ -450,6 +454,129 @@ ssize_t msi_lease_fn_show_irqs(struct msi_lease_fn *fn, char *buf)
 	}
 	device_unlock(&pdev->dev);
 	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+/* Re-allocation of stock drivers, through the method the admin allowed */
+
+/**
+ * msi_lease_fn_method() - how a function's driver may be re-allocated
+ * @fn: the function
+ *
+ * Return: the method the administrator allowed (none by default).
+ */
+enum msi_lease_method msi_lease_fn_method(struct msi_lease_fn *fn)
+{
+	return READ_ONCE(fn->method);
+}
+
+/**
+ * msi_lease_fn_set_method() - allow a method on a function
+ * @fn: the function
+ * @m: the method
+ *
+ * With a driver bound, the method must suit it; with none, any method
+ * may be chosen ahead of the driver (msi-lease.conf does so at boot).
+ *
+ * Context: process context; may take the device lock or the RTNL lock.
+ * Return: 0, -EINVAL for no such method, or -EOPNOTSUPP if the bound
+ * driver lacks what @m needs; nothing changes on error.
+ */
+int msi_lease_fn_set_method(struct msi_lease_fn *fn, enum msi_lease_method m)
+{
+	int ret = 0;
+
+	might_sleep();
+	if (m >= MSI_LEASE_NR_METHODS)
+		return -EINVAL;
+	mutex_lock(&fn->resize_lock);
+	if (m != MSI_LEASE_METHOD_NONE) {
+		ret = msi_lease_method_usable(fn->pdev, m);
+		if (ret == -ENODEV)
+			ret = 0;
+	}
+	if (!ret)
+		WRITE_ONCE(fn->method, m);
+	mutex_unlock(&fn->resize_lock);
+	return ret;
+}
+
+/* Vectors @fn uses, counted afresh from the PCI core. */
+static unsigned int fn_vectors(struct msi_lease_fn *fn)
+{
+	msi_lease_fn_refresh(fn);
+	return msi_lease_client_held(&fn->client, NULL);
+}
+
+static unsigned int fn_count_cb(void *arg)
+{
+	return fn_vectors(arg);
+}
+
+/**
+ * msi_lease_fn_resize() - make a stock driver re-allocate to @n vectors
+ * @fn: the function
+ * @n: vectors it should have
+ *
+ * Caps the function at @n and drives the allowed method, then counts.
+ * A shrink that left more than @n vectors (the driver did not
+ * re-allocate) is undone: the old cap is restored, and whatever else the
+ * method changed (a channel count) is set back.  A growth is bounded by
+ * the bridge's free vectors and what the driver asks for; the function's
+ * vectors file tells what it got.  A function with vectors out on loan
+ * or borrowed is left alone: its driver lends through its own callbacks.
+ *
+ * Context: process context, no msi_lease lock held; sleeps as long as
+ * the driver's reset, channel change or probe takes.
+ * Return: 0; -EPERM if no method is allowed; -ENODEV without a driver;
+ * -EBUSY with leases, or while the method's path is busy;
+ * -EOPNOTSUPP if the driver lacks what the method needs or kept its
+ * vectors; or the method's own error.
+ */
+int msi_lease_fn_resize(struct msi_lease_fn *fn, unsigned int n)
+{
+	struct msi_lease_method_undo undo;
+	struct msi_lease_client_state st;
+	unsigned int before, after;
+	enum msi_lease_method m;
+	int ret;
+
+	might_sleep();
+	mutex_lock(&fn->resize_lock);
+	m = fn->method;
+	ret = msi_lease_method_usable(fn->pdev, m);
+	if (ret)
+		goto out;
+	before = fn_vectors(fn);
+	msi_lease_client_state(&fn->client, &st);
+	if (st.lent || st.borrowed) {
+		ret = -EBUSY;
+		goto out;
+	}
+	/*
+	 * The cap makes a reset or a probe land on @n.  A channel change
+	 * lands where the channels say: capped below what a step asks, a
+	 * driver asking for exactly that many (igb) would fall back to MSI,
+	 * so a shrink is capped once done.
+	 */
+	if (m != MSI_LEASE_METHOD_CHANNELS || n > before)
+		msi_lease_client_set_cap(&fn->client, n);
+	ret = msi_lease_method_run(fn->pdev, m, before, n, &undo,
+				   fn_count_cb, fn);
+	after = fn_vectors(fn);
+	if (!ret && after > n)
+		ret = -EOPNOTSUPP;
+	if (!ret)
+		msi_lease_client_set_cap(&fn->client, n);
+	if (ret) {
+		msi_lease_client_set_cap(&fn->client, st.cap);
+		msi_lease_method_undo(fn->pdev, m, &undo);
+		after = fn_vectors(fn);
+	}
+	trace_msi_lease_resize(pci_domain_nr(fn->pdev->bus),
+			       pci_dev_id(fn->pdev), m, before, n, after, ret);
+out:
+	mutex_unlock(&fn->resize_lock);
+	return ret;
 }
 
 /**

@@ -9,7 +9,8 @@
  *       device@
  *       functions/<domain:bus:dev.fn>/             one per PCI function
  *           cooperative priority floor max_lend terms      (root may write)
- *           max_vectors                                    (root may write)
+ *           max_vectors method                             (root may write)
+ *           resize                                         (write only)
  *           borrowed demand driver idle interrupts irqs kept leasing
  *           lent mode msi_vectors_max msix_table_size unmet vectors
  *           device@
@@ -642,6 +643,48 @@ static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  msi_lease_activity_idle(to_fn(kobj)->activity));
 }
 
+/* Every method, the allowed one in brackets. */
+static ssize_t method_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	enum msi_lease_method cur = msi_lease_fn_method(to_fn(kobj));
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < MSI_LEASE_NR_METHODS; i++)
+		len += sysfs_emit_at(buf, len, i == cur ? "%s[%s]" : "%s%s",
+				     i ? " " : "", msi_lease_method_names[i]);
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+static ssize_t method_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	int i = __sysfs_match_string(msi_lease_method_names,
+				     MSI_LEASE_NR_METHODS, buf);
+	int ret;
+
+	if (i < 0)
+		return -EINVAL;
+	ret = msi_lease_fn_set_method(to_fn(kobj), i);
+	return ret ? ret : count;
+}
+
+static ssize_t resize_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &n);
+	if (ret)
+		return ret;
+	if (n > MSI_LEASE_MAX_BUDGET)
+		return -ERANGE;
+	ret = msi_lease_fn_resize(to_fn(kobj), n);
+	return ret ? ret : count;
+}
+
 /* Function lending terms */
 
 /* Largest floor or most lendable a write may set. */
@@ -774,6 +817,8 @@ static struct kobj_attribute fn_demand_attr = __ATTR_RO(demand);
 static struct kobj_attribute fn_unmet_attr = __ATTR_RO(unmet);
 static struct kobj_attribute fn_interrupts_attr = __ATTR_RO(interrupts);
 static struct kobj_attribute fn_idle_attr = __ATTR_RO(idle);
+static struct kobj_attribute fn_method_attr = __ATTR_RW(method);
+static struct kobj_attribute fn_resize_attr = __ATTR_WO(resize);
 
 static struct kobj_attribute fn_vectors_attr = __ATTR_RO(vectors);
 static struct kobj_attribute fn_mode_attr = __ATTR_RO(mode);
@@ -805,6 +850,8 @@ static struct attribute *fn_attrs[] = {
 	&fn_unmet_attr.attr,
 	&fn_interrupts_attr.attr,
 	&fn_idle_attr.attr,
+	&fn_method_attr.attr,
+	&fn_resize_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(fn);

@@ -112,6 +112,40 @@ TRACE_EVENT(msi_lease_admit,
 		  __entry->ret)
 );
 
+/* A stock driver made to re-allocate for a new cap (enum msi_lease_method). */
+TRACE_EVENT(msi_lease_resize,
+	TP_PROTO(int domain, u16 devid, int method,
+		 unsigned int before, unsigned int target, unsigned int after,
+		 int ret),
+	TP_ARGS(domain, devid, method, before, target, after, ret),
+	TP_STRUCT__entry(
+		__field(int, domain)
+		__field(u16, devid)
+		__field(int, method)
+		__field(unsigned int, before)
+		__field(unsigned int, target)
+		__field(unsigned int, after)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__entry->domain = domain;
+		__entry->devid = devid;
+		__entry->method = method;
+		__entry->before = before;
+		__entry->target = target;
+		__entry->after = after;
+		__entry->ret = ret;
+	),
+	TP_printk("dev=%04x:%02x:%02x.%d method=%s before=%u target=%u after=%u ret=%d",
+		  __entry->domain, __entry->devid >> 8,
+		  (__entry->devid >> 3) & 0x1f, __entry->devid & 0x7,
+		  __print_symbolic(__entry->method, { 0, "none" },
+				   { 1, "reset" }, { 2, "channels" },
+				   { 3, "rebind" }),
+		  __entry->before, __entry->target,
+		  __entry->after, __entry->ret)
+);
+
 DECLARE_EVENT_CLASS(msi_lease_lease_class,
 	TP_PROTO(struct msi_lease_lease *lease),
 	TP_ARGS(lease),

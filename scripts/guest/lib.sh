@@ -369,3 +369,40 @@ ml_refused()
 		ml_verdict "$(basename "$file")_refuses_$i"
 	done
 }
+
+# ml_netdev F: the network interface of function F.
+ml_netdev()
+{
+	ls -d /sys/bus/pci/devices/"$1"/net/* \
+		/sys/bus/pci/devices/"$1"/virtio*/net/* 2>/dev/null |
+		head -n 1 | xargs -r basename
+}
+
+# ml_net_traffic [F1 F2]: ARP requests from function F1's interface to
+# F2's and back (default: the root bridge's virtio-net and the e1000e),
+# all on QEMU's hub: each device must send and receive frames through its
+# queues.  (Replies would need a second network stack: one kernel treats
+# both addresses as its own.)
+ml_net_traffic()
+{
+	local a b ra rb
+
+	a=$(ml_netdev "${1:-$VNET}") b=$(ml_netdev "${2:-$E1000E}")
+	[ -n "$a" ] && [ -n "$b" ] || return 1
+	ip addr flush dev "$a"
+	ip addr flush dev "$b"
+	ip addr add 10.99.0.1/24 dev "$a"
+	ip addr add 10.99.0.2/24 dev "$b"
+	ip link set "$a" up
+	ip link set "$b" up
+	sleep 1
+	ra=$(cat "/sys/class/net/$a/statistics/rx_packets")
+	rb=$(cat "/sys/class/net/$b/statistics/rx_packets")
+	arping -c 3 -w 3 -I "$a" 10.99.0.2 >/dev/null
+	arping -c 3 -w 3 -I "$b" 10.99.0.1 >/dev/null
+	sleep 0.5
+	echo "$a rx $ra -> $(cat "/sys/class/net/$a/statistics/rx_packets")," \
+		"$b rx $rb -> $(cat "/sys/class/net/$b/statistics/rx_packets")"
+	[ "$(cat "/sys/class/net/$a/statistics/rx_packets")" -ge $((ra + 3)) ] &&
+		[ "$(cat "/sys/class/net/$b/statistics/rx_packets")" -ge $((rb + 3)) ]
+}

@@ -220,6 +220,14 @@ if : > "$d/max_vectors" && run "$rt" cap 0000:21:00.0 4 && [ "$(cat "$d/max_vect
 else
 	not_ok cap_writes_max_vectors "$(cat "$d/max_vectors")"
 fi
+: > "$d/method"
+: > "$d/resize"
+if run "$rt" method 0000:21:00.0 reset && run "$rt" resize 0000:21:00.0 2 &&
+   [ "$(cat "$d/method") $(cat "$d/resize")" = "reset 2" ]; then
+	ok method_and_resize_write_their_files
+else
+	not_ok method_and_resize_write_their_files "$(cat "$d/method") $(cat "$d/resize")"
+fi
 
 # Bash completion: commands, bridges and functions from the tree, keys.
 complete_words()
@@ -241,7 +249,8 @@ if [ "$(complete_words msilease ap)" = apply ] &&
    [ "$(complete_words msilease --root "$r" leases "")" = "pci0000:00 pci0000:20" ] &&
    [ "$(complete_words msilease --root "$r" set pci0000:00 po)" = "policy=" ] &&
    [ "$(complete_words msilease apply --f)" = "--function" ] &&
-   [ "$(complete_words msilease --root "$rt" cap 0000:21:00.0 u)" = unlimited ]; then
+   [ "$(complete_words msilease --root "$rt" cap 0000:21:00.0 u)" = unlimited ] &&
+   [ "$(complete_words msilease --root "$rt" method 0000:21:00.0 re)" = "reset rebind" ]; then
 	ok bash_completion
 else
 	not_ok bash_completion "$(complete_words msilease --root "$r" terms "")"

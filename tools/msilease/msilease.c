@@ -59,6 +59,9 @@ static void usage(FILE *f)
 "  revoke BRIDGE ID          end a lease now\n"
 "  cap FUNCTION N|unlimited  most vectors the function may allocate, from\n"
 "                            its driver's next allocation on\n"
+"  method FUNCTION none|reset|channels|rebind\n"
+"                            how its driver may be made to re-allocate\n"
+"  resize FUNCTION N         cap it at N and re-allocate through its method\n"
 "  apply [-n] [--function ADDR] [FILE]\n"
 "                            apply msi-lease.conf(5) settings (default:\n"
 "                            " CONF_DIR "/msi-lease.conf and " CONF_DIR "/msi-lease.d/*.conf),\n"
@@ -1102,10 +1105,12 @@ int main(int argc, char **argv)
 			return EX_MISSING;
 		return writef(line, argv[0], dir, "terms");
 	}
-	if (!strcmp(cmd, "cap") && argc == 2) {
+	if ((!strcmp(cmd, "cap") || !strcmp(cmd, "method") ||
+	     !strcmp(cmd, "resize")) && argc == 2) {
 		if (fn_dir(argv[0], dir, sizeof(dir)))
 			return EX_MISSING;
-		return writef(argv[1], argv[0], dir, "max_vectors");
+		return writef(argv[1], argv[0], dir,
+			      !strcmp(cmd, "cap") ? "max_vectors" : cmd);
 	}
 	if (!strcmp(cmd, "dump") && argc == 0)
 		return cmd_dump();

@@ -16,42 +16,6 @@ VNET=$(ls "$ROOT/functions" | while read -r f; do
 	[ "$(cat "$(ml_fn_dir "$f")/driver")" = virtio-pci ] && echo "$f"
 done | head -n 1)
 
-# ml_netdev F: the network interface of function F.
-ml_netdev()
-{
-	ls -d /sys/bus/pci/devices/"$1"/net/* \
-		/sys/bus/pci/devices/"$1"/virtio*/net/* 2>/dev/null |
-		head -n 1 | xargs -r basename
-}
-
-# ml_net_traffic: ARP requests from the root bridge's virtio-net to the
-# e1000e and back, both on QEMU's hub: each device must send and receive
-# frames through its queues.  (Replies would need a second network stack:
-# one kernel treats both addresses as its own.)
-ml_net_traffic()
-{
-	local a b ra rb
-
-	a=$(ml_netdev "$VNET") b=$(ml_netdev "$E1000E")
-	[ -n "$a" ] && [ -n "$b" ] || return 1
-	ip addr flush dev "$a"
-	ip addr flush dev "$b"
-	ip addr add 10.99.0.1/24 dev "$a"
-	ip addr add 10.99.0.2/24 dev "$b"
-	ip link set "$a" up
-	ip link set "$b" up
-	sleep 1
-	ra=$(cat "/sys/class/net/$a/statistics/rx_packets")
-	rb=$(cat "/sys/class/net/$b/statistics/rx_packets")
-	arping -c 3 -w 3 -I "$a" 10.99.0.2 >/dev/null
-	arping -c 3 -w 3 -I "$b" 10.99.0.1 >/dev/null
-	sleep 0.5
-	echo "$a rx $ra -> $(cat "/sys/class/net/$a/statistics/rx_packets")," \
-		"$b rx $rb -> $(cat "/sys/class/net/$b/statistics/rx_packets")"
-	[ "$(cat "/sys/class/net/$a/statistics/rx_packets")" -ge $((ra + 3)) ] &&
-		[ "$(cat "/sys/class/net/$b/statistics/rx_packets")" -ge $((rb + 3)) ]
-}
-
 ml_check nvme_io_before ml_nvme_io
 ml_check net_traffic_before ml_net_traffic
 
