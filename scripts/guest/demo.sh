@@ -48,6 +48,22 @@ if [ -n "$f" ]; then
 	echo "$f" > /sys/bus/pci/drivers/nvme/bind
 	ml_settle
 	echo "  rebound: ${b##*/} holds $(cat "$b/vectors") vectors"
+
+	echo
+	echo "== Resize nvme, a driver that knows nothing of msi_lease, through a function reset =="
+	d=$(ml_fn_dir "$f")
+	n=$(cat "$d/vectors")
+	echo "  # msilease method $f reset; msilease resize $f 1"
+	msilease method "$f" reset && msilease resize "$f" 1
+	echo "  nvme holds $(cat "$d/vectors") (cap $(cat "$d/max_vectors"), wants" \
+		"$(cat "$d/demand"), unmet $(cat "$d/unmet")); a read:" \
+		"$(ml_nvme_io 2>&1 | tail -n 1)"
+	echo "  # msilease resize $f $n"
+	msilease resize "$f" "$n"
+	msilease method "$f" none
+	msilease cap "$f" unlimited
+	echo "  # msilease top -b -n 1 ${b##*/}"
+	msilease top -b -n 1 "${b##*/}" | sed 's/^/  /'
 fi
 echo
 
