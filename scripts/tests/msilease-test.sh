@@ -170,6 +170,31 @@ else
 	not_ok dump_then_apply_changes_nothing "$out" "$(cat "$tmp/dump.conf")"
 fi
 
+# A function's cap and method are files of their own, applied and dumped
+# beside its terms.
+d=$r/bridges/pci0000:20/functions/0000:21:00.0
+echo unlimited > "$d/max_vectors"
+echo '[none] reset channels rebind' > "$d/method"
+printf 'function driver=nvme max_vectors=2 method=reset floor=2\n' > "$tmp/cap.conf"
+reset_writes
+if out=$(run "$r" apply "$tmp/cap.conf" 2>&1) &&
+   [ "$(cat "$d/max_vectors") $(cat "$d/method") $(cat "$d/terms")" = "2 reset floor=2" ] &&
+   echo "$out" | grep -qx "function 0000:21:00.0: floor 1 -> 2, max_vectors unlimited -> 2, method none -> reset" &&
+   run "$r" dump | grep -qx "function 0000:21:00.0 cooperative=1 priority=0 floor=1 max_lend=4 max_vectors=2 method=reset"; then
+	ok apply_and_dump_cap_and_method
+else
+	not_ok apply_and_dump_cap_and_method "$out" "$(run "$r" dump 2>&1)"
+fi
+echo bogus > "$tmp/bad2.conf"
+printf 'function * method=re-set\nfunction * max_vectors=lots\n' > "$tmp/bad2.conf"
+out=$(run "$r" apply -n "$tmp/bad2.conf" 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 1 ] && echo "$out" | grep -q "bad2.conf:2: max_vectors: bad value 'lots'"; then
+	ok apply_checks_cap_values
+else
+	not_ok apply_checks_cap_values "rc $rc" "$out"
+fi
+rm -f "$d/max_vectors" "$d/method"
+
 # top: a bridge's functions with their cap, demand and idle vectors, and
 # interrupts per second from /proc/interrupts beside the tree.
 rt=$tmp/top/sys/kernel/msi_lease

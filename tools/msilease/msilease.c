@@ -395,27 +395,31 @@ static int pairs(int argc, char **argv, char *line, size_t len)
  *
  *   bridge   SELECTOR KEY=VALUE...	budget negotiation policy max_lease_ms
  *   function SELECTOR KEY=VALUE...	cooperative priority floor max_lend
+ *					max_vectors method
  *
  * A bridge is selected by its name or "*"; a function by its PCI address
  * (0000:41:00.0, or 41:00.0 in domain 0), by vendor:device in hex, by
  * driver=NAME, or by "*".  Every line that selects an object adds its
  * keys, later lines winning; each object then gets one write of what
  * changed to its settings or terms file, which the kernel applies whole
- * or not at all.
+ * or not at all.  A function's max_vectors and method are files of their
+ * own: each is written after the terms, if it changed.
  */
-#define NR_KEYS 4
+#define NR_KEYS 6
 
 struct kind {
 	const char *word;		/* first word of a line */
 	const char *file;		/* the all-at-once file */
-	const char *keys[NR_KEYS];
+	int nr_atomic;			/* keys[] that go into it */
+	const char *keys[NR_KEYS];	/* the rest: files of their own */
 };
 
 static const struct kind kinds[] = {
-	{ "bridge", "settings",
+	{ "bridge", "settings", 4,
 	  { "budget", "negotiation", "policy", "max_lease_ms" } },
-	{ "function", "terms",
-	  { "cooperative", "priority", "floor", "max_lend" } },
+	{ "function", "terms", 4,
+	  { "cooperative", "priority", "floor", "max_lend", "max_vectors",
+	    "method" } },
 };
 
 struct rule {
@@ -453,13 +457,14 @@ static int value_ok(const char *key, const char *val)
 {
 	const char *digits = "0123456789";
 
-	if (!strcmp(key, "budget"))
+	if (!strcmp(key, "budget") || !strcmp(key, "max_vectors"))
 		return !strcmp(val, "unlimited") || all_of(val, digits);
 	if (!strcmp(key, "cooperative"))
 		return !strcmp(val, "0") || !strcmp(val, "1");
 	if (!strcmp(key, "priority"))
 		return all_of(val + (*val == '-'), digits);
-	if (!strcmp(key, "negotiation") || !strcmp(key, "policy"))
+	if (!strcmp(key, "negotiation") || !strcmp(key, "policy") ||
+	    !strcmp(key, "method"))
 		return all_of(val, "abcdefghijklmnopqrstuvwxyz-");
 	return all_of(val, digits);
 }
@@ -537,8 +542,11 @@ static void parse_line(char *line, const char *where)
 			return;
 		}
 		*eq++ = '\0';
-		for (i = 0; i < NR_KEYS && strcmp(pair, k->keys[i]); i++)
+		for (i = 0; i < NR_KEYS && k->keys[i] &&
+			    strcmp(pair, k->keys[i]); i++)
 			;
+		if (i < NR_KEYS && !k->keys[i])
+			i = NR_KEYS;
 		if (i == NR_KEYS) {
 			bad(where, "%s has no key '%s'", k->word, pair);
 			return;
@@ -642,19 +650,37 @@ static int selects(const struct rule *r, const char *name, const char *dir)
 	return !strcasecmp(id, r->sel);
 }
 
+/* Write @val to @dir/@file; 0 or the errno of the refusal. */
+static int write_file(const char *dir, const char *file, const char *val)
+{
+	char path[8192];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	/* As a shell's ">" does: sysfs ignores it, test trees need it. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
 /*
- * Apply the rules to one object in @dir: one write of the keys whose
- * value differs, then say what changed, or what refused and where.
+ * Apply the rules to one object in @dir: one write of the keys of its
+ * all-at-once file whose value differs, then one write per other key
+ * that differs; say what changed, or what refused and where.
  */
 static int apply_one(const struct kind *k, const char *name,
 		     const char *dir, int dry)
 {
 	const char *where[NR_KEYS] = { 0 };
 	char want[NR_KEYS][32], cur[NR_KEYS][256], line[512] = "";
-	char msg[1024] = "", lines[1024] = "", path[8192];
-	int i, j, fd, err = 0;
+	char msg[1024] = "", lines[1024] = "";
+	int i, j, err = 0, ret = EX_OK, changed = 0;
 	size_t used = 0, mused = 0;
-	ssize_t n;
 
 	for (j = 0; j < nr_rules; j++) {
 		if (rules[j].kind != k || !selects(&rules[j], name, dir))
@@ -671,39 +697,47 @@ static int apply_one(const struct kind *k, const char *name,
 		if (!where[i])
 			continue;
 		readf(cur[i], sizeof(cur[i]), "%s/%s", dir, k->keys[i]);
-		if (!strcmp(choice(cur[i]), want[i]))
+		if (!strcmp(choice(cur[i]), want[i])) {
+			where[i] = NULL;
 			continue;
-		used += snprintf(line + used, sizeof(line) - used, "%s%s=%s",
-				 used ? " " : "", k->keys[i], want[i]);
+		}
+		changed = 1;
 		mused += snprintf(msg + mused, sizeof(msg) - mused,
 				  "%s%s %s -> %s", mused ? ", " : "",
 				  k->keys[i], choice(cur[i]), want[i]);
+		if (i >= k->nr_atomic)
+			continue;
+		used += snprintf(line + used, sizeof(line) - used, "%s%s=%s",
+				 used ? " " : "", k->keys[i], want[i]);
 		if (!strstr(lines, where[i]))
 			snprintf(lines + strlen(lines),
 				 sizeof(lines) - strlen(lines), "%s%s",
 				 *lines ? ", " : "", where[i]);
 	}
-	if (!used)
+	if (!changed)
 		return EX_OK;
-	if (!dry) {
-		snprintf(path, sizeof(path), "%s/%s", dir, k->file);
-		fd = open(path, O_WRONLY);
-		if (fd < 0) {
-			err = errno;
-		} else {
-			n = write(fd, line, strlen(line));
-			err = n < 0 ? errno : 0;
-			close(fd);
-		}
-	}
+	if (!dry && used)
+		err = write_file(dir, k->file, line);
 	if (err) {
 		fprintf(stderr, "msilease: %s: %s %s refused '%s': %s\n",
 			lines, k->word, name, line, strerror(err));
-		return EX_REFUSED;
+		ret = EX_REFUSED;
 	}
-	printf("%s%s %s: %s\n", dry ? "would change " : "", k->word, name,
-	       msg);
-	return EX_OK;
+	for (i = k->nr_atomic; i < NR_KEYS && !dry; i++) {
+		if (!where[i])
+			continue;
+		err = write_file(dir, k->keys[i], want[i]);
+		if (err) {
+			fprintf(stderr, "msilease: %s: %s %s refused %s=%s: %s\n",
+				where[i], k->word, name, k->keys[i], want[i],
+				strerror(err));
+			ret = EX_REFUSED;
+		}
+	}
+	if (ret == EX_OK)
+		printf("%s%s %s: %s\n", dry ? "would change " : "", k->word,
+		       name, msg);
+	return ret;
 }
 
 /* Apply to every bridge and function, or to function @only. */
@@ -762,7 +796,7 @@ static int cmd_dump(void)
 	for (i = 0; i < nb; i++) {
 		snprintf(bdir, sizeof(bdir), "%s/%s", dir, b[i]->d_name);
 		printf("bridge %s", b[i]->d_name);
-		for (k = 0; k < NR_KEYS; k++)
+		for (k = 0; k < NR_KEYS && kinds[0].keys[k]; k++)
 			if (*readf(v, sizeof(v), "%s/%s", bdir,
 				   kinds[0].keys[k]))
 				printf(" %s=%s", kinds[0].keys[k], choice(v));
@@ -771,10 +805,11 @@ static int cmd_dump(void)
 		nf = names(fdir, &fn);
 		for (j = 0; j < nf; j++) {
 			printf("function %s", fn[j]->d_name);
-			for (k = 0; k < NR_KEYS; k++)
+			for (k = 0; k < NR_KEYS && kinds[1].keys[k]; k++)
 				if (*readf(v, sizeof(v), "%s/%s/%s", fdir,
 					   fn[j]->d_name, kinds[1].keys[k]))
-					printf(" %s=%s", kinds[1].keys[k], v);
+					printf(" %s=%s", kinds[1].keys[k],
+					       choice(v));
 			printf("\n");
 		}
 		free_names(fn, nf);
