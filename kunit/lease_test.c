@@ -518,6 +518,35 @@ static void partial_grant_reported(struct kunit *test)
 	msi_lease_grant_free(&g);
 }
 
+/* [0054]: denied, the borrower learns what was on offer, and on what terms. */
+static void denial_reports_what_was_available(struct kunit *test)
+{
+	struct fig4 s = fig4_bridge(test);
+	struct fake *a = s.a, *c = s.c, *d = s.d;
+	struct msi_lease_request r = req(4, HOUR);
+	struct msi_lease_grant g;
+
+	offers(a, 2, HOUR / 2);
+	offers(d, 1, HOUR);
+	r.accept_partial = false;
+	KUNIT_EXPECT_EQ(test, msi_lease_borrow(&c->c, &r, &g), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, g.count, 0);
+	KUNIT_EXPECT_EQ(test, g.available, 3);
+	KUNIT_EXPECT_EQ(test, g.available_ns, HOUR / 2);
+	KUNIT_EXPECT_EQ(test, a->released + d->released, 0);
+	expect_consistent(test, s.w);
+
+	/* Asked again on those terms, all of it is granted. */
+	r = req(g.available, g.available_ns);
+	r.accept_partial = false;
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	KUNIT_EXPECT_EQ(test, g.count, 3);
+	KUNIT_EXPECT_EQ(test, g.available, 0);
+	KUNIT_EXPECT_EQ(test, group(c), 6);
+	expect_consistent(test, s.w);
+	msi_lease_grant_free(&g);
+}
+
 /* Sequential: A then D satisfy the request; B is never asked. */
 static void sequential_stops_when_satisfied(struct kunit *test)
 {
@@ -1270,6 +1299,7 @@ static struct kunit_case msi_lease_broker_cases[] = {
 	KUNIT_CASE_PARAM(parallel_surplus_offers, surplus_gen_params),
 	KUNIT_CASE(counteroffer_closest_terms),
 	KUNIT_CASE(partial_grant_reported),
+	KUNIT_CASE(denial_reports_what_was_available),
 	KUNIT_CASE(sequential_stops_when_satisfied),
 	KUNIT_CASE(floor_and_max_lend_respected),
 	KUNIT_CASE(renewal_needs_lender_consent),

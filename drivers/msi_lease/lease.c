@@ -661,7 +661,7 @@ struct borrow {
 	enum msi_lease_negotiation mode;
 	enum msi_lease_policy policy;
 	unsigned int want, from_pool, total;
-	u64 duration;
+	u64 duration, shortest;
 	ktime_t deadline;
 	struct msi_lease_candidate *cands;
 	unsigned int nr_cands, asked;
@@ -1101,8 +1101,11 @@ static int borrow_build(struct msi_lease_pool *pool,
 		lease_init(b->leases[i], pool, borrower, cand->lender, p->count,
 			   cand->offer.tiers[p->tier].duration_ns);
 	}
-	for (i = 0; i < b->nr_leases; i++)
+	b->shortest = U64_MAX;
+	for (i = 0; i < b->nr_leases; i++) {
 		b->total += b->leases[i]->piece.count;
+		b->shortest = min(b->shortest, b->leases[i]->duration_ns);
+	}
 	if (!b->total || (b->total < req->count && !req->accept_partial))
 		return -ENOSPC;
 	return 0;
@@ -1128,7 +1131,8 @@ static int borrow_build(struct msi_lease_pool *pool,
  * callbacks.  Not from a broker callback.
  * Return: 0 with @grant->count > 0; -EINVAL for a bad request or a
  * borrower that cannot take leases; -ENOSPC when nothing (or, without
- * accept_partial, not all) could be had: nothing changed then; -EAGAIN if
+ * accept_partial, not all) could be had: nothing changed then, and
+ * @grant->available and @grant->available_ns say what could; -EAGAIN if
  * the pool changed under the negotiation; -ENOMEM; or a lender's release
  * error (-EBUSY if it kept what it said it released), after every lender
  * got its vectors back.
@@ -1170,6 +1174,11 @@ int msi_lease_borrow(struct msi_lease_client *borrower,
 	} else {
 		msi_lease_grant_free(grant);
 		grant->count = 0;
+		/* [0054]: a denied borrower learns what it could have had. */
+		if (ret == -ENOSPC && b.total) {
+			grant->available = b.total;
+			grant->available_ns = b.shortest;
+		}
 	}
 out:
 	trace_msi_lease_borrow(borrower, req, grant->count, b.asked, ret);

@@ -381,6 +381,10 @@ static ssize_t borrow_store(struct device *dev, struct device_attribute *attr,
 
 	/* Lenders' callbacks run meanwhile: sdev->lock is not held. */
 	ret = msi_lease_borrow(sdev->client, &req, &grant);
+	if (ret == -ENOSPC && grant.available)
+		dev_info(dev, "denied: %u vectors were to be had, for %llu ms\n",
+			 grant.available,
+			 div_u64(grant.available_ns, NSEC_PER_MSEC));
 	if (ret)
 		return ret;
 

@@ -135,11 +135,22 @@ struct msi_lease_piece {
  * @count: vectors granted in all; may be less than asked for
  * @nr_pieces: entries in @pieces
  * @pieces: the leases, one per lender (and one for the free pool)
+ * @available: when the request was denied (-ENOSPC): the vectors that
+ *	were to be had, free ones and lenders' counter-offers together,
+ *	fewer than asked for; 0 otherwise
+ * @available_ns: with @available: the longest duration all of them
+ *	were offered for (the shortest of their terms)
+ *
+ * A denied borrower may ask again for @available vectors for
+ * @available_ns, or with accept_partial set; nothing is held for it
+ * meanwhile.
  */
 struct msi_lease_grant {
 	unsigned int count;
 	unsigned int nr_pieces;
 	struct msi_lease_piece *pieces;
+	unsigned int available;
+	u64 available_ns;
 };
 
 /**
