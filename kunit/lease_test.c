@@ -686,6 +686,57 @@ static void early_return_gives_back_at_once(struct kunit *test)
 	expect_consistent(test, w);
 }
 
+static u64 lease_ns(struct fake *f)
+{
+	struct msi_lease_client_state st;
+
+	msi_lease_client_state(&f->c, &st);
+	return st.lease_ns;
+}
+
+/*
+ * How long a borrower's leases last when it decides (early return,
+ * expiry) is remembered for request sizing; a revoke says nothing.
+ */
+static void lease_length_is_remembered(struct kunit *test)
+{
+	struct world *w = new_world(test, 10);
+	struct fake *a = new_fake(w, 'A', 5, true, 0);
+	struct fake *c = new_fake(w, 'C', 5, true, 0);
+	struct msi_lease_request r = req(1, HOUR);
+	struct msi_lease_grant g;
+	u64 id, first;
+
+	offers(a, 4, 0);
+	KUNIT_EXPECT_EQ(test, lease_ns(c), 0);
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	id = g.pieces[0].id;
+	msi_lease_grant_free(&g);
+	msleep(100);
+	KUNIT_ASSERT_EQ(test, msi_lease_return(&c->c, id), 0);
+	first = lease_ns(c);
+	KUNIT_EXPECT_GE(test, first, 100 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_LT(test, first, HOUR / 2);
+
+	/* Revoked: the borrower did not decide; nothing is learnt. */
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	id = g.pieces[0].id;
+	msi_lease_grant_free(&g);
+	KUNIT_ASSERT_EQ(test, msi_lease_pool_revoke(&w->pool, id), 0);
+	KUNIT_EXPECT_EQ(test, lease_ns(c), first);
+
+	/* A 2 s lease run to its end weighs a quarter. */
+	r = req(1, 2 * NSEC_PER_SEC);
+	KUNIT_ASSERT_EQ(test, msi_lease_borrow(&c->c, &r, &g), 0);
+	msi_lease_grant_free(&g);
+	KUNIT_ASSERT_TRUE(test, wait_no_leases(w, 5000));
+	KUNIT_EXPECT_GE(test, lease_ns(c),
+			first - first / 4 + 2 * NSEC_PER_SEC / 4);
+	KUNIT_EXPECT_LT(test, lease_ns(c),
+			first - first / 4 + 3 * NSEC_PER_SEC / 4);
+	expect_consistent(test, w);
+}
+
 static void lender_leaves_mid_lease(struct kunit *test)
 {
 	struct world *w = new_world(test, 10);
@@ -1305,6 +1356,7 @@ static struct kunit_case msi_lease_broker_cases[] = {
 	KUNIT_CASE(renewal_needs_lender_consent),
 	KUNIT_CASE(recall_ends_after_grace),
 	KUNIT_CASE(early_return_gives_back_at_once),
+	KUNIT_CASE_SLOW(lease_length_is_remembered),
 	KUNIT_CASE(lender_leaves_mid_lease),
 	KUNIT_CASE(borrower_leaves_mid_lease),
 	KUNIT_CASE(expiry_in_order),

@@ -148,20 +148,27 @@ void msi_lease_activity_sample(struct msi_lease_activity *act,
 /**
  * msi_lease_activity_idle() - vectors with no interrupt over a window
  * @act: the function's activity
+ * @judged: if not NULL, set to the vectors sampled twice (judged)
  *
  * Return: how many vectors had no interrupt between the last two
  * samples; vectors not sampled twice yet are not counted.
  */
-unsigned int msi_lease_activity_idle(struct msi_lease_activity *act)
+unsigned int msi_lease_activity_idle(struct msi_lease_activity *act,
+				     unsigned int *judged)
 {
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, j = 0;
 
 	mutex_lock(&act->lock);
-	for (i = 0; i < act->nr; i++)
-		if (act->vecs[i].irq && act->vecs[i].judged &&
-		    !act->vecs[i].recent)
+	for (i = 0; i < act->nr; i++) {
+		if (!act->vecs[i].irq || !act->vecs[i].judged)
+			continue;
+		j++;
+		if (!act->vecs[i].recent)
 			n++;
+	}
 	mutex_unlock(&act->lock);
+	if (judged)
+		*judged = j;
 	return n;
 }
 

@@ -15,7 +15,8 @@ struct msi_lease_activity *msi_lease_activity_alloc(void);
 void msi_lease_activity_free(struct msi_lease_activity *act);
 void msi_lease_activity_sample(struct msi_lease_activity *act,
 			       struct pci_dev *pdev);
-unsigned int msi_lease_activity_idle(struct msi_lease_activity *act);
+unsigned int msi_lease_activity_idle(struct msi_lease_activity *act,
+				     unsigned int *judged);
 ssize_t msi_lease_activity_show(struct msi_lease_activity *act, char *buf);
 
 #endif /* _MSI_LEASE_ACTIVITY_H */

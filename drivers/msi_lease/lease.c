@@ -352,6 +352,27 @@ static void lender_hold(struct msi_lease_pool *pool,
 }
 
 /*
+ * How long the borrower's leases last when it decides (expiry, or an
+ * early return; not a revoke, a recall or a client leaving): a moving
+ * average, weight 1/4 for the newest, that msi_lease_suggest() offers as
+ * the next lease's duration.
+ */
+static void lease_note_length(struct msi_lease_lease *lease)
+{
+	struct msi_lease_client *borrower = lease->borrower;
+	u64 used;
+
+	lockdep_assert_held(&lease->pool->lock);
+
+	if (lease->end_now && !lease->returned)
+		return;
+	used = max_t(s64, ktime_to_ns(ktime_sub(ktime_get(), lease->start)), 1);
+	borrower->lease_ns = borrower->lease_ns ?
+			     borrower->lease_ns - borrower->lease_ns / 4 +
+			     used / 4 : used;
+}
+
+/*
  * Is @lease to end now?  If it is, it is marked inactive (nobody renews,
  * recalls or re-arms it from now on); if it is not due yet, its work is
  * armed again.
@@ -369,6 +390,7 @@ static bool lease_end_due(struct msi_lease_lease *lease)
 		return false;
 	}
 	lease->active = false;
+	lease_note_length(lease);
 	/*
 	 * A renewal or recall that saw the lease active just before this may
 	 * have re-armed the timer while this instance was already running;
@@ -464,10 +486,11 @@ static void lease_end_work(struct work_struct *work)
 }
 
 /* End @lease now and wait until it has ended; the caller holds a ref. */
-static void lease_end_now(struct msi_lease_lease *lease)
+static void lease_end_now(struct msi_lease_lease *lease, bool returned)
 {
 	spin_lock(&lease->pool->lock);
 	lease->end_now = true;
+	lease->returned = returned;
 	spin_unlock(&lease->pool->lock);
 	mod_delayed_work(msi_lease_wq, &lease->end, 0);
 	flush_delayed_work(&lease->end);
@@ -534,7 +557,7 @@ int msi_lease_return(struct msi_lease_client *borrower, u64 id)
 	if (!lease)
 		return -ENOENT;
 	trace_msi_lease_return(lease);
-	lease_end_now(lease);
+	lease_end_now(lease, true);
 	kref_put(&lease->ref, lease_free);
 	return 0;
 }
@@ -981,6 +1004,7 @@ static void borrow_commit(struct msi_lease_pool *pool, struct borrow *b,
 	for (i = 0; i < b->nr_leases; i++) {
 		struct msi_lease_lease *lease = b->leases[i];
 
+		lease->start = now;
 		lease->piece.expires = time_after_ns(now, lease->duration_ns);
 		grant->pieces[i].expires = lease->piece.expires;
 		lease->active = true;
@@ -1340,7 +1364,7 @@ void msi_lease_client_retire(struct msi_lease_client *client)
 		spin_unlock(&pool->lock);
 		if (!lease)
 			break;
-		lease_end_now(lease);
+		lease_end_now(lease, false);
 		kref_put(&lease->ref, lease_free);
 	}
 	mutex_unlock(&pool->negotiate);
@@ -1475,7 +1499,7 @@ int msi_lease_pool_revoke(struct msi_lease_pool *pool, u64 id)
 	ops = borrower->ops;
 	if (ops && ops->recalled)
 		ops->recalled(borrower, &lease->piece, 0);
-	lease_end_now(lease);
+	lease_end_now(lease, false);
 	kref_put(&lease->ref, lease_free);
 	mutex_unlock(&pool->negotiate);
 	return 0;

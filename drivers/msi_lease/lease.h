@@ -44,6 +44,8 @@ struct msi_lease_pool_conf {
  *	run to the last callback, so a client leaving meanwhile finds it and
  *	waits for it.
  * @end_now: end at the next run of @end, whatever @piece.expires says
+ * @returned: the borrower gave it back early (msi_lease_return())
+ * @start: when it was granted
  * @ref: the pool's list holds one; anyone flushing @end holds another
  * @end: ends the lease at expiry; queued early to end it sooner
  */
@@ -58,6 +60,8 @@ struct msi_lease_lease {
 	bool active;
 	bool booked;
 	bool end_now;
+	bool returned;
+	ktime_t start;
 	struct kref ref;
 	struct delayed_work end;
 };

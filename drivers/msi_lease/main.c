@@ -5,6 +5,7 @@
  * Layers, bottom up:
  *   pool.c   per-bridge pools and their clients; no PCI inside
  *   select.c which offered vectors a borrower gets (selection policies)
+ *   suggest.c what a borrower might ask for, from its history
  *   lease.c  borrow, negotiation, two-phase hand-over, lease expiry
  *   trace.c  tracepoints
  *   activity.c  a function's per-vector interrupt counts (sampled)

@@ -26,6 +26,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "suggest.h"
 #include "trace.h"
 
 /*
@@ -606,6 +607,47 @@ int msi_lease_pci_vectors(struct pci_dev *pdev)
 	return n;
 }
 EXPORT_SYMBOL_GPL(msi_lease_pci_vectors);
+
+/**
+ * msi_lease_pci_suggest() - what a function might borrow, from its history
+ * @pdev: the function
+ * @s: filled in: how many vectors to ask for (0: none needed) and for
+ *	how long
+ *
+ * Sized from the function's unmet demand, its vectors' interrupts over
+ * the last idle window and how long its past leases lasted (the model is
+ * in suggest.c and Documentation/driver-api/msi_lease.rst).  A
+ * suggestion, not a reservation: msi_lease_borrow() decides.
+ *
+ * Context: process context; takes @pdev's device lock, so a driver must
+ * not call it from its own probe or remove.
+ * Return: 0, or -ENODEV if msi_lease does not know the function.
+ */
+int msi_lease_pci_suggest(struct pci_dev *pdev, struct msi_lease_suggestion *s)
+{
+	struct msi_lease_suggest_in in = { };
+	struct msi_lease_client_state st;
+	struct msi_lease_pool_conf conf;
+	struct msi_lease_fn *fn;
+
+	might_sleep();
+	fn = msi_lease_fn_get(pdev);
+	if (!fn)
+		return -ENODEV;
+	msi_lease_fn_refresh(fn);
+	msi_lease_client_state(&fn->client, &st);
+	in.group = st.held - st.lent + st.borrowed;
+	in.unmet = st.unmet;
+	in.room = st.room;
+	in.lease_ns = st.lease_ns;
+	in.idle = msi_lease_activity_idle(fn->activity, &in.sampled);
+	msi_lease_pool_get_conf(&fn->bridge->pool, &conf);
+	in.max_lease_ns = conf.max_lease_ns;
+	msi_lease_suggest(&in, s);
+	msi_lease_fn_put(fn);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(msi_lease_pci_suggest);
 
 /*
  * Pin the functions of @only (or of every bridge, if NULL) so they can be

@@ -635,6 +635,8 @@ static void client_snapshot(const struct msi_lease_client *client,
 	/* A driver that allocated before msi_lease saw it wants what it has. */
 	st->demand = max(client->demand, client_group(client));
 	st->unmet = st->demand - client_group(client);
+	st->room = 0;
+	st->lease_ns = client->lease_ns;
 	st->mode = client->mode;
 	st->leasing = client->ops;
 	st->attrs = client->attrs;
@@ -656,6 +658,8 @@ void msi_lease_client_state(struct msi_lease_client *client,
 	}
 	spin_lock(&pool->lock);
 	client_snapshot(client, st);
+	if (client->pool == pool)
+		st->room = msi_lease_client_room(client);
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_state);

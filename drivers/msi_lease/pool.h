@@ -165,6 +165,8 @@ struct msi_lease_pool {
  *	asked to have (what it had plus the most it asked for, within its
  *	table) since it last freed vectors; a free lowers it to what the
  *	driver kept
+ * @lease_ns: how long its leases as a borrower last when it decides
+ *	(expiry or early return), a moving average; 0 before the first
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -195,6 +197,7 @@ struct msi_lease_client {
 	unsigned int kept;
 	unsigned int cap;
 	unsigned int demand;
+	u64 lease_ns;
 	u64 seq;
 	const struct msi_lease_client_ops *ops;
 	void *priv;
@@ -233,6 +236,8 @@ struct msi_lease_pool_stats {
  * @cap: as &msi_lease_client.cap
  * @demand: as &msi_lease_client.demand, but at least the client's group
  * @unmet: of @demand, what the client's group (the vectors it uses) lacks
+ * @room: more vectors it could take (msi_lease_client_room())
+ * @lease_ns: as &msi_lease_client.lease_ns
  * @mode: as &msi_lease_client.mode
  * @leasing: enlisted with callbacks: may lend and borrow
  * @attrs: its lending terms
@@ -245,6 +250,8 @@ struct msi_lease_client_state {
 	unsigned int cap;
 	unsigned int demand;
 	unsigned int unmet;
+	unsigned int room;
+	u64 lease_ns;
 	enum msi_lease_mode mode;
 	bool leasing;
 	struct msi_lease_client_attrs attrs;

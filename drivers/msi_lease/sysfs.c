@@ -11,6 +11,7 @@
  *           cooperative priority floor max_lend terms      (root may write)
  *           max_vectors method                             (root may write)
  *           resize                                         (write only)
+ *           suggest
  *           borrowed demand driver idle interrupts irqs kept leasing
  *           lent mode msi_vectors_max msix_table_size unmet vectors
  *           device@
@@ -640,7 +641,20 @@ static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	return sysfs_emit(buf, "%u\n",
-			  msi_lease_activity_idle(to_fn(kobj)->activity));
+			  msi_lease_activity_idle(to_fn(kobj)->activity, NULL));
+}
+
+static ssize_t suggest_show(struct kobject *kobj,
+			    struct kobj_attribute *attr, char *buf)
+{
+	struct msi_lease_suggestion s;
+	int ret;
+
+	ret = msi_lease_pci_suggest(to_fn(kobj)->pdev, &s);
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "%u %llu\n", s.count,
+			  div_u64(s.duration_ns, NSEC_PER_MSEC));
 }
 
 /* Every method, the allowed one in brackets. */
@@ -819,6 +833,7 @@ static struct kobj_attribute fn_interrupts_attr = __ATTR_RO(interrupts);
 static struct kobj_attribute fn_idle_attr = __ATTR_RO(idle);
 static struct kobj_attribute fn_method_attr = __ATTR_RW(method);
 static struct kobj_attribute fn_resize_attr = __ATTR_WO(resize);
+static struct kobj_attribute fn_suggest_attr = __ATTR_RO(suggest);
 
 static struct kobj_attribute fn_vectors_attr = __ATTR_RO(vectors);
 static struct kobj_attribute fn_mode_attr = __ATTR_RO(mode);
@@ -852,6 +867,7 @@ static struct attribute *fn_attrs[] = {
 	&fn_idle_attr.attr,
 	&fn_method_attr.attr,
 	&fn_resize_attr.attr,
+	&fn_suggest_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(fn);

@@ -200,6 +200,16 @@ struct msi_lease_client_attrs {
 	u64 max_lease_ns;
 };
 
+/**
+ * struct msi_lease_suggestion - a borrow request sized from history
+ * @count: vectors to ask for; 0 when the client has what it needs
+ * @duration_ns: for how long
+ */
+struct msi_lease_suggestion {
+	unsigned int count;
+	u64 duration_ns;
+};
+
 int msi_lease_borrow(struct msi_lease_client *borrower,
 		     const struct msi_lease_request *req,
 		     struct msi_lease_grant *grant);
@@ -212,6 +222,8 @@ int msi_lease_client_set_attrs(struct msi_lease_client *client,
 void *msi_lease_client_priv(struct msi_lease_client *client);
 
 int msi_lease_pci_vectors(struct pci_dev *pdev);
+int msi_lease_pci_suggest(struct pci_dev *pdev,
+			  struct msi_lease_suggestion *s);
 struct msi_lease_client *msi_lease_pci_join(struct pci_dev *pdev,
 					    const struct msi_lease_client_ops *ops,
 					    const struct msi_lease_client_attrs *attrs,

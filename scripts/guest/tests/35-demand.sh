@@ -3,7 +3,7 @@
 # a cap on its vectors (max_vectors) that admission enforces when the
 # driver allocates again, and takes nothing before; the demand its driver
 # last made and what of it is unmet; each vector's interrupts over the
-# idle window, and the vectors that had none.
+# idle window, and the vectors that had none; what it would borrow.
 
 [ -d "$ML_SYS" ] || ml_load
 
@@ -61,6 +61,19 @@ ml_nvme_reset
 ml_is cap_lifted_vectors_back "$(cat "$NF/vectors")" "$n"
 ml_is cap_lifted_demand_met "$(cat "$NF/unmet")" 0
 ml_check nvme_read_uncapped ml_nvme_io
+
+# Short of vectors on its bridge (not capped), nvme would do well to
+# borrow what it lacks; with all it wants, nothing.  No lease history
+# yet: for the default minute.
+ml_is suggest_nothing_when_met "$(cat "$NF/suggest")" "0 60000"
+B=$ML_SYS/bridges/$(ml_bridge_of "$NVME")
+echo $(($(cat "$B/vectors") - n + 1)) > "$B/budget"
+ml_nvme_reset
+ml_is suggest_unmet_demand "$(cat "$NF/vectors") $(cat "$NF/suggest")" \
+	"1 $((n - 1)) 60000"
+echo unlimited > "$B/budget"
+ml_nvme_reset
+ml_is suggest_budget_back "$(cat "$NF/vectors")" "$n"
 
 # A cap of 0 leaves the driver INTx (virtio-net on the root bridge, where
 # INTx works); its refused demand shows, and leaves with the driver.
