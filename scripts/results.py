@@ -120,6 +120,29 @@ def parse_doc(kunit_py, name, lines):
             yield name + ".has_tests", "FAIL", "no test in document"
 
 
+RESULT = re.compile(r"\s*(not )?ok \d+ (.*?)(?: # .*)?$")
+
+
+def failure_block(lines, short):
+    """What a failed KUnit case logged: its seed line, and from its first
+    failure report to its result line (at most 30 lines).  A case's log
+    comes before its result line, after the previous result."""
+    for i, line in enumerate(lines):
+        m = RESULT.match(line.rstrip())
+        if not m or not m.group(1) or m.group(2) != short:
+            continue
+        j = i
+        while j > 0 and not RESULT.match(lines[j - 1].rstrip()) and \
+                "# Subtest:" not in lines[j - 1]:
+            j -= 1
+        block = [l.rstrip() for l in lines[j:i]]
+        seed = [l for l in block if "seed=" in l][:1]
+        first = next((k for k, l in enumerate(block) if "FAILED at" in l),
+                     None)
+        return seed + ([] if first is None else block[first:first + 30])
+    return []
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lane", required=True)
@@ -181,8 +204,8 @@ def main():
             failed += 1
             short = tname.split(".")[-1]
             print(f"FAIL {args.lane}: {tname}")
-            for d in diags.get(short, []):
-                print(f"    {d}")
+            for d in failure_block(results, short) or diags.get(short, []):
+                print(f"    {d.strip()}")
             if diag:
                 print("    " + diag.rstrip().replace("\n", "\n    "))
     print(f"lane {args.lane}: {passed} passed, {failed} failed, "

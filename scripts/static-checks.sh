@@ -43,6 +43,8 @@ check()
 check apt_resolve scripts/tests/apt-resolve-test.sh
 # msilease against hostile sysfs names, under valgrind.
 check msilease_tool scripts/tests/msilease-test.sh
+# The judge of every guest run, on made-up runs.
+check results_judge scripts/tests/results-test.sh
 
 sources=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' \
 	'bench/*.[ch]')
