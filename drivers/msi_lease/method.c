@@ -136,9 +136,13 @@ static int channels_set(struct net_device *ndev, unsigned int combined)
 	return ret;
 }
 
-static int channels_usable(struct pci_dev *pdev)
+/*
+ * Run @op on @pdev's one netdev under the RTNL lock and its ops lock;
+ * -EOPNOTSUPP if it has none (or several).
+ */
+static int on_netdev(struct pci_dev *pdev,
+		     int (*op)(struct net_device *ndev, void *arg), void *arg)
 {
-	struct ethtool_channels ch;
 	struct net_device *ndev;
 	int ret = -EOPNOTSUPP;
 
@@ -146,48 +150,44 @@ static int channels_usable(struct pci_dev *pdev)
 	ndev = fn_netdev(pdev);
 	if (ndev) {
 		msi_lease_netdev_lock_ops(ndev);
-		ret = channels_get(ndev, &ch);
+		ret = op(ndev, arg);
 		msi_lease_netdev_unlock_ops(ndev);
 	}
 	rtnl_unlock();
 	return ret;
+}
+
+static int op_get(struct net_device *ndev, void *arg)
+{
+	return channels_get(ndev, arg);
+}
+
+static int op_set(struct net_device *ndev, void *arg)
+{
+	return channels_set(ndev, *(unsigned int *)arg);
+}
+
+static int channels_usable(struct pci_dev *pdev)
+{
+	struct ethtool_channels ch;
+
+	return on_netdev(pdev, op_get, &ch);
 }
 
 /* The combined channels of @pdev's netdev now; 0 if it has none. */
 static unsigned int channels_now(struct pci_dev *pdev, unsigned int *max)
 {
 	struct ethtool_channels ch;
-	struct net_device *ndev;
-	unsigned int n = 0;
 
-	rtnl_lock();
-	ndev = fn_netdev(pdev);
-	if (ndev) {
-		msi_lease_netdev_lock_ops(ndev);
-		if (!channels_get(ndev, &ch)) {
-			n = ch.combined_count;
-			*max = ch.max_combined;
-		}
-		msi_lease_netdev_unlock_ops(ndev);
-	}
-	rtnl_unlock();
-	return n;
+	if (on_netdev(pdev, op_get, &ch))
+		return 0;
+	*max = ch.max_combined;
+	return ch.combined_count;
 }
 
 static int channels_to(struct pci_dev *pdev, unsigned int combined)
 {
-	struct net_device *ndev;
-	int ret = -EOPNOTSUPP;
-
-	rtnl_lock();
-	ndev = fn_netdev(pdev);
-	if (ndev) {
-		msi_lease_netdev_lock_ops(ndev);
-		ret = channels_set(ndev, combined);
-		msi_lease_netdev_unlock_ops(ndev);
-	}
-	rtnl_unlock();
-	return ret;
+	return on_netdev(pdev, op_set, &combined);
 }
 
 /*

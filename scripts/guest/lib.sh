@@ -370,6 +370,14 @@ ml_refused()
 	done
 }
 
+# ml_virtio_net_of BRIDGE_DIR: the first virtio-net function under it.
+ml_virtio_net_of()
+{
+	ls "$1/functions" | while read -r f; do
+		[ "$(cat "$(ml_fn_dir "$f")/driver")" = virtio-pci ] && echo "$f"
+	done | head -n 1
+}
+
 # ml_netdev F: the network interface of function F.
 ml_netdev()
 {

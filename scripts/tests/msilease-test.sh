@@ -11,20 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cc -O0 -g -Wall -Wextra -Werror -o "$tmp/msilease" "$top/tools/msilease/msilease.c"
 
-passed=0 failed=0
-ok()
-{
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-
-not_ok()
-{
-	echo "not ok $1"
-	shift
-	printf '    %s\n' "$@"
-	failed=$((failed + 1))
-}
+. "$(dirname "$0")/tap.sh"
 
 # run ROOT ARGS...: msilease under valgrind; any memory error fails.
 run()

@@ -10,20 +10,7 @@ kunit_py=$ML_SRC/tools/testing/kunit/kunit.py
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok()
-{
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-
-not_ok()
-{
-	echo "not ok $1"
-	shift
-	printf '    %s\n' "$@"
-	failed=$((failed + 1))
-}
+. "$(dirname "$0")/tap.sh"
 
 judge()	# OUTDIR: results.py's verdict on it
 {

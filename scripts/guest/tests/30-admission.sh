@@ -12,9 +12,7 @@ BDIR=$ML_SYS/bridges/$BR
 # does not route INTx of devices behind pxb-pcie host bridges).
 E1000E=$(ml_first_of e1000e)
 ROOT=$ML_SYS/bridges/$(ml_bridge_of "$E1000E")
-VNET=$(ls "$ROOT/functions" | while read -r f; do
-	[ "$(cat "$(ml_fn_dir "$f")/driver")" = virtio-pci ] && echo "$f"
-done | head -n 1)
+VNET=$(ml_virtio_net_of "$ROOT")
 
 ml_check nvme_io_before ml_nvme_io
 ml_check net_traffic_before ml_net_traffic

@@ -12,9 +12,7 @@ NF=$(ml_fn_dir "$NVME")
 NCTL=$(ls -d /sys/bus/pci/devices/"$NVME"/nvme/nvme* | head -n 1)
 E1000E=$(ml_first_of e1000e)
 ROOT=$ML_SYS/bridges/$(ml_bridge_of "$E1000E")
-VNET=$(ls "$ROOT/functions" | while read -r f; do
-	[ "$(cat "$(ml_fn_dir "$f")/driver")" = virtio-pci ] && echo "$f"
-done | head -n 1)
+VNET=$(ml_virtio_net_of "$ROOT")
 VF=$(ml_fn_dir "$VNET")
 
 # ml_nvme_reset: the controller resets; nvme frees and re-allocates its

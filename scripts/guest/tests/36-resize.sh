@@ -13,9 +13,7 @@ IGB=$(ml_first_of igb)
 IF=$(ml_fn_dir "$IGB")
 E1000E=$(ml_first_of e1000e)
 ROOT=$ML_SYS/bridges/$(ml_bridge_of "$E1000E")
-VNET=$(ls "$ROOT/functions" | while read -r f; do
-	[ "$(cat "$(ml_fn_dir "$f")/driver")" = virtio-pci ] && echo "$f"
-done | head -n 1)
+VNET=$(ml_virtio_net_of "$ROOT")
 VF=$(ml_fn_dir "$VNET")
 
 # ml_resize DIR N: resize the function of DIR to N vectors through the
