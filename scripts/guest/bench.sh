@@ -138,6 +138,54 @@ dmesg -n 7
 rmmod msi_lease_sample
 ml_unload
 
+# Moving vectors off a stock driver, what msi_lease's reset method does
+# against what users do today (unbind, re-cap, bind again): nvme resized
+# to one vector and back, RESIZES times each way, through a function
+# reset and through a rebind; per resize, the time until a read goes
+# through again, and the reads that failed meanwhile (a reader loops on
+# the namespace throughout).
+ml_param bench_resizes 5
+RESIZES=$ML_BENCH_RESIZES
+NVME=$(ml_first_of nvme)
+if [ -n "$NVME" ]; then
+	ml_load
+	NF=$(ml_fn_dir "$NVME")
+	n=$(cat "$NF/vectors")
+	for m in reset rebind; do
+		echo "$m" > "$NF/method"
+		: > /tmp/bench.bad
+		touch /tmp/bench.run
+		(while [ -e /tmp/bench.run ]; do
+			ml_nvme_io > /dev/null 2>&1 || echo >> /tmp/bench.bad
+		done) &
+		reader=$!
+		t0=$(uptime_cs)
+		fails=0
+		for i in $(seq "$RESIZES"); do
+			for to in 1 "$n"; do
+				echo "$to" > "$NF/resize" || fails=$((fails + 1))
+				# Until a read goes through again (at most 30 s).
+				until=$(($(uptime_cs) + 3000))
+				until ml_nvme_io > /dev/null 2>&1; do
+					[ "$(uptime_cs)" -lt "$until" ] && continue
+					fails=$((fails + 1))
+					break
+				done
+			done
+		done
+		t1=$(uptime_cs)
+		rm -f /tmp/bench.run
+		wait "$reader"
+		echo "### ML-BENCH stock resize: nvme $n -> 1 -> $n vectors" \
+			"through $m: $(((t1 - t0) * 10 / (2 * RESIZES))) ms a resize" \
+			"until it reads again, $(wc -l < /tmp/bench.bad) failed reads," \
+			"$fails failed resizes ($RESIZES x 2)"
+	done
+	echo none > "$NF/method"
+	echo unlimited > "$NF/max_vectors"
+	ml_unload
+fi
+
 # How late leases end with 1, 100 and 10,000 live leases: the KUnit
 # suite msi_lease_expiry alone (kernels with KUnit only), each lease end
 # timed against its expiry.
