@@ -502,6 +502,31 @@ static void cap_takes_nothing_until_reallocation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
 }
 
+/* A cap lowered under a hold: what the client holds it gets back. */
+static void cap_never_refuses_what_is_held(struct kunit *test)
+{
+	struct msi_lease_pool *pool = new_pool(test, 8);
+	struct msi_lease_client *a = holding(test, pool, 5);
+	unsigned int r;
+
+	msi_lease_client_set_cap(a, 2);
+	msi_lease_client_hold(a, true);
+	msi_lease_client_settle(a, NONE, 5, 0, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 0, 5, 5, &r), 5);
+	KUNIT_EXPECT_EQ(test, r, 0);
+	msi_lease_client_settle(a, MSIX, 0, 5, r);
+	/* Past what it holds, the cap stands. */
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 5, 1, 1, &r), -ENOSPC);
+	msi_lease_client_hold(a, false);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 5);
+	/* Freed for good, it comes back at its cap. */
+	msi_lease_client_settle(a, MSIX, 5, 0, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_admit(a, 0, 1, 5, &r), 2);
+	msi_lease_client_settle(a, MSIX, 0, 2, r);
+	KUNIT_EXPECT_EQ(test, msi_lease_client_held(a, NULL), 2);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(pool), 0);
+}
+
 static void demand_records_what_was_asked(struct kunit *test)
 {
 	struct msi_lease_pool *pool = new_pool(test, 10);
@@ -553,6 +578,7 @@ static struct kunit_case msi_lease_pool_cases[] = {
 	KUNIT_CASE(budget_below_use_takes_nothing),
 	KUNIT_CASE(hold_keeps_vectors_through_reallocation),
 	KUNIT_CASE(cap_takes_nothing_until_reallocation),
+	KUNIT_CASE(cap_never_refuses_what_is_held),
 	KUNIT_CASE(demand_records_what_was_asked),
 	KUNIT_CASE_PARAM(pool_totals_follow_each_step, pool_cases_gen_params),
 	KUNIT_CASE_SLOW(pool_random_ops_keep_totals),

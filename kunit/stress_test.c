@@ -37,7 +37,7 @@ static unsigned long stress_seed;
 module_param(stress_seed, ulong, 0444);
 MODULE_PARM_DESC(stress_seed, "seed of msi_lease_stress; 0 draws one");
 
-#define SX_KINDS	16
+#define SX_KINDS	17
 #define SX_RESIZE	15		/* the kind that resizes */
 
 /*
@@ -71,7 +71,7 @@ MODULE_PARM_DESC(stress_threads, "threads of msi_lease_stress");
 static const char * const sx_kind_names[SX_KINDS] = {
 	"borrow", "borrow", "borrow", "borrow", "borrow-short", "return",
 	"return", "renew", "recall", "revoke", "configure", "budget",
-	"leave-join", "recount", "read", "resize",
+	"leave-join", "recount", "read", "resize", "cap",
 };
 
 /* A client the threads drive: a fake device, or a real function. */
@@ -281,6 +281,11 @@ static void sx_step(struct sx_thread *t, struct sx_client *sc, u32 r,
 		if (sc->d)
 			sx_resize(sc->d, r);
 		break;
+	case 16:
+		/* An admin caps any client, or lifts its cap: nothing lost. */
+		msi_lease_client_set_cap(sc->c, (r & BIT(8)) ?
+					 MSI_LEASE_UNLIMITED : (r >> 9) % 10);
+		break;
 	}
 }
 
@@ -393,9 +398,13 @@ static void sx_release_real(void *data)
 	struct sx *s = data;
 	unsigned int i;
 
-	for (i = 0; i < s->nr_cl; i++)
-		if (s->cl[i].fn)
-			msi_lease_fn_put(s->cl[i].fn);
+	for (i = 0; i < s->nr_cl; i++) {
+		if (!s->cl[i].fn)
+			continue;
+		/* The real functions leave as uncapped as they came. */
+		msi_lease_client_set_cap(s->cl[i].c, MSI_LEASE_UNLIMITED);
+		msi_lease_fn_put(s->cl[i].fn);
+	}
 }
 
 /* End every lease left and wait for the last to be home. */

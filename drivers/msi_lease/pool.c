@@ -260,9 +260,9 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_pool_free_locked);
  * lent, plus those borrowed: a borrower binding borrowed vectors, a
  * lender taking lent ones back); past that, it takes from the pool's
  * free vectors.  Those are reserved until msi_lease_client_settle(), so
- * concurrent allocations on the same pool cannot both have them.  Nothing
- * but a reclaim (a loan coming home) goes past the client's cap.  What
- * was asked for raises the client's demand, admitted or not.
+ * concurrent allocations on the same pool cannot both have them.  Past
+ * its group, a client grows only up to its cap.  What was asked for
+ * raises the client's demand, admitted or not.
  *
  * Return: vectors admitted, between @min and @max (@max for a detached
  * client: nothing to account against), or -ENOSPC if not even @min fits
@@ -273,7 +273,7 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 			   unsigned int *reserved)
 {
 	struct msi_lease_pool *pool = READ_ONCE(client->pool);
-	unsigned int group, slack, free, room;
+	unsigned int group, slack, free, room, cap;
 
 	*reserved = 0;
 	if (min > max || max > INT_MAX || real > INT_MAX)
@@ -320,8 +320,15 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	if (client->reclaimer != current &&
 	    (client->lent > client->unfreed || client->returning))
 		room = min(room, client_home_room(client, real));
+	/*
+	 * The cap bounds growth past the group: what the client has a
+	 * right to (its own in a hold, borrowed vectors to bind) it
+	 * re-fills whatever the cap says, and a reclaim, forced past its
+	 * group above, takes its loan home.
+	 */
+	cap = max(client->cap, group);
 	if (client->reclaimer != current)
-		room = min(room, client->cap > real ? client->cap - real : 0);
+		room = min(room, cap > real ? cap - real : 0);
 	if (room < min) {
 		spin_unlock(&pool->lock);
 		return -ENOSPC;

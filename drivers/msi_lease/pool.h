@@ -158,9 +158,12 @@ struct msi_lease_pool {
  *	home.  Set before the client is attached.
  * @kept: vectors the client kept after a lease ended, charged to it
  * @cap: most vectors an administrator lets the client have allocated at
- *	once (its max_vectors), %MSI_LEASE_UNLIMITED for no cap.  Admission
- *	and borrows keep within it; lowering it takes nothing away until
- *	the driver allocates again.  Loans coming home are exempt.
+ *	once (its max_vectors), %MSI_LEASE_UNLIMITED for no cap.  Growth
+ *	past its group, from the free vectors or by a borrow, keeps within
+ *	it; re-filling its group (its own re-allocated in a hold, borrowed
+ *	vectors bound, a loan coming home) never fails for it.  So lowering
+ *	it takes nothing away: it bites when the driver frees and allocates
+ *	again.
  * @demand: vectors the client's driver wants allocated: the most it
  *	asked to have (what it had plus the most it asked for, within its
  *	table) since it last freed vectors; a free lowers it to what the

@@ -15,7 +15,7 @@ fi
 ml_fig4_load
 ml_param stress_ops 1000000
 ml_param stress_seed 0
-ml_param stress_kinds 65535
+ml_param stress_kinds 131071
 
 tr=/sys/kernel/tracing
 [ -d $tr/events ] || tr=/sys/kernel/debug/tracing

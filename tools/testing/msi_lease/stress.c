@@ -90,7 +90,7 @@ static const unsigned char weights[ML_NR_OPS] = {
 	[ML_OP_PLUG] = 1, [ML_OP_ENLIST] = 1, [ML_OP_BUDGET] = 3,
 	[ML_OP_CONFIGURE] = 2, [ML_OP_ATTRS] = 2, [ML_OP_BEHAVE] = 1,
 	[ML_OP_READ] = 8, [ML_OP_RECOUNT] = 8, [ML_OP_CLOCK] = 12,
-	[ML_OP_RUN] = 2, [ML_OP_SLAB] = 1,
+	[ML_OP_RUN] = 2, [ML_OP_SLAB] = 1, [ML_OP_CAP] = 2,
 };
 static unsigned int weight_sum;
 

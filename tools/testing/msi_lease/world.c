@@ -26,7 +26,7 @@ const char * const ml_op_names[ML_NR_OPS] = {
 	[ML_OP_CONFIGURE] = "configure", [ML_OP_ATTRS] = "attrs",
 	[ML_OP_BEHAVE] = "behave", [ML_OP_READ] = "read",
 	[ML_OP_RECOUNT] = "recount", [ML_OP_CLOCK] = "clock",
-	[ML_OP_RUN] = "run", [ML_OP_SLAB] = "slab",
+	[ML_OP_RUN] = "run", [ML_OP_SLAB] = "slab", [ML_OP_CAP] = "cap",
 };
 
 #define desc(fmt, ...) \
@@ -827,6 +827,15 @@ static void dev_op(struct ml_world *w, enum ml_op op, struct ml_dev *d)
 		ret = msi_lease_client_set_attrs(d->c, &attrs);
 		if (ret && attrs.floor <= INT_MAX)
 			ml_fail("set_attrs: %d", ret);
+		break;
+	}
+	case ML_OP_CAP: {
+		/* An admin caps the function, or lifts its cap. */
+		unsigned int cap = ml_rand(2) ? MSI_LEASE_UNLIMITED :
+				   ml_rand(d->table + 2);
+
+		desc("cap %s %u", d->name, cap);
+		msi_lease_client_set_cap(d->c, cap);
 		break;
 	}
 	case ML_OP_BEHAVE:

@@ -116,6 +116,7 @@ enum ml_op {
 	ML_OP_CLOCK,
 	ML_OP_RUN,
 	ML_OP_SLAB,
+	ML_OP_CAP,
 	ML_NR_OPS,
 };
 
