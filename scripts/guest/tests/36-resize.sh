@@ -141,3 +141,39 @@ ml_check virtio_traffic_after ml_net_traffic
 echo none > "$VF/method"
 echo unlimited > "$VF/max_vectors"
 ml_check_all resized
+
+# Two admins at once on nvme: one resizes it down and up, the other
+# flips its method and cap meanwhile.  Then a driver unbind in the middle
+# of a resize.  Whatever each write got, nothing is lost: nvme comes back
+# whole and reads, and every count matches the PCI core.
+echo reset > "$NF/method"
+(for i in 1 2 3 4 5; do
+	msilease resize "$NVME" 1
+	msilease resize "$NVME" "$n"
+done > /dev/null 2>&1) &
+for i in $(seq 20); do
+	echo none > "$NF/method"
+	echo reset > "$NF/method"
+	echo $((i % 4)) > "$NF/max_vectors"
+done
+wait
+echo unlimited > "$NF/max_vectors"
+ml_check concurrent_admins_resize_back ml_resize "$NF" "$n"
+ml_settle
+ml_is concurrent_admins_nvme_whole "$(cat "$NF/vectors")" "$n"
+ml_check concurrent_admins_nvme_reads ml_nvme_io
+ml_check_all concurrent_admins
+
+(msilease resize "$NVME" 1 > /dev/null 2>&1) &
+sleep 0.2
+echo "$NVME" > /sys/bus/pci/drivers/nvme/unbind
+wait
+ml_is unbind_during_resize_no_vectors "$(cat "$NF/vectors") $(cat "$NF/demand")" \
+	"0 0"
+echo unlimited > "$NF/max_vectors"
+echo none > "$NF/method"
+echo "$NVME" > /sys/bus/pci/drivers/nvme/bind
+ml_settle
+ml_is unbind_during_resize_nvme_back "$(cat "$NF/vectors")" "$n"
+ml_check unbind_during_resize_nvme_reads ml_nvme_io
+ml_check_all unbind_during_resize
