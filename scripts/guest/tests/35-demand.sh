@@ -61,9 +61,12 @@ ml_is cap_lifted_demand_met "$(cat "$NF/unmet")" 0
 ml_check nvme_read_uncapped ml_nvme_io
 
 # Short of vectors on its bridge (not capped), nvme would do well to
-# borrow what it lacks; with all it wants, nothing.  No lease history
-# yet: for the default minute.
+# borrow what it lacks; with all it wants and its vectors idle (a quiet
+# 1 s window), nothing.  No lease history yet: for the default minute.
+echo 1000 > "$ML_SYS/idle_window_ms"
+sleep 2.5
 ml_is suggest_nothing_when_met "$(cat "$NF/suggest")" "0 60000"
+echo 10000 > "$ML_SYS/idle_window_ms"
 B=$ML_SYS/bridges/$(ml_bridge_of "$NVME")
 echo $(($(cat "$B/vectors") - n + 1)) > "$B/budget"
 ml_nvme_reset
