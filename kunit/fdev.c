@@ -159,6 +159,79 @@ const struct msi_lease_client_ops fdev_ops = {
 };
 
 /*
+ * A stock driver, lent from by re-allocation: it frees its whole table
+ * and allocates what it is to keep, from a work item (as nvme does from
+ * its reset work), while the broker's task waits.
+ */
+struct fstock_work {
+	struct work_struct work;
+	struct fdev *d;
+	unsigned int want;
+	int ret;
+};
+
+static void fstock_realloc(struct work_struct *work)
+{
+	struct fstock_work *sw = container_of(work, struct fstock_work, work);
+	struct fdev *d = sw->d;
+
+	unsigned int n = sw->want;
+
+	mutex_lock(&d->lock);
+	fdev_free(d, d->real);
+	if (d->between)
+		d->between(d);
+	sw->ret = -ENOSPC;
+	if (d->fail_reallocs)
+		d->fail_reallocs--;
+	else
+		/* Like a driver: fewer if refused, down to one. */
+		for (; n && sw->ret; n--)
+			sw->ret = fdev_alloc(d, n);
+	d->own = d->real;
+	mutex_unlock(&d->lock);
+}
+
+static int fstock_run(struct fdev *d, unsigned int want)
+{
+	struct fstock_work sw = { .d = d, .want = min(want, d->wants) };
+
+	INIT_WORK_ONSTACK(&sw.work, fstock_realloc);
+	queue_work(system_unbound_wq, &sw.work);
+	flush_work(&sw.work);
+	destroy_work_on_stack(&sw.work);
+	return sw.ret;
+}
+
+static int fstock_release(struct msi_lease_client *lender, unsigned int count)
+{
+	struct fdev *d = to_fdev(lender);
+
+	if (count > READ_ONCE(d->own)) {
+		d->release_short++;
+		return -EBUSY;
+	}
+	return fstock_run(d, d->own - count);
+}
+
+static void fstock_reclaim(struct msi_lease_client *lender, unsigned int count)
+{
+	struct fdev *d = to_fdev(lender);
+
+	/* Given its cap back, it asks for all it wants again. */
+	if (fstock_run(d, d->wants) || d->own < d->wants)
+		d->reclaim_failed += count;
+	else
+		d->reclaimed += count;
+}
+
+const struct msi_lease_client_ops fdev_stock_ops = {
+	.offer = f_offer,
+	.release = fstock_release,
+	.reclaim = fstock_reclaim,
+};
+
+/*
  * The broker counting a device's vectors.  A test may have the driver
  * act once right after the count, as another of its threads could.
  */
@@ -237,6 +310,22 @@ struct fdev *fdev_new(struct fworld *w, unsigned int table,
 	d->own = own;
 	mutex_unlock(&d->lock);
 	msi_lease_client_enlist(&d->c, &fdev_ops, &attrs, d);
+	return d;
+}
+
+/* A device whose driver the broker lends from by re-allocating it. */
+struct fdev *fdev_new_stock(struct fworld *w, unsigned int table,
+			    unsigned int own)
+{
+	struct msi_lease_client_attrs attrs = {
+		.cooperative = true, .floor = 1, .max_lend = 64,
+	};
+	struct fdev *d = fdev_new(w, table, own);
+
+	d->wants = own;
+	msi_lease_client_retire(&d->c);
+	msi_lease_client_set_stock(&d->c, true);
+	msi_lease_client_enlist(&d->c, &fdev_stock_ops, &attrs, d);
 	return d;
 }
 

@@ -52,6 +52,10 @@ struct fdev {
 	int release_ret;
 	struct completion *block_reclaim, *block_recalled, *block_end;
 	struct completion *block_release;	/* after freeing, unlocked */
+	/* a stock driver's, between freeing its table and allocating */
+	void (*between)(struct fdev *d);
+	unsigned int wants;		/* a stock driver's: what it asks for */
+	unsigned int fail_reallocs;	/* its next ones allocate nothing */
 	/* observations */
 	unsigned int reclaim_failed, bind_failed, reclaimed, ended;
 	unsigned int release_short;	/* asked for more than it had */
@@ -65,6 +69,7 @@ static inline struct fdev *to_fdev(struct msi_lease_client *c)
 }
 
 extern const struct msi_lease_client_ops fdev_ops;
+extern const struct msi_lease_client_ops fdev_stock_ops;
 
 int fdev_alloc(struct fdev *d, unsigned int n);
 void fdev_free(struct fdev *d, unsigned int n);
@@ -73,6 +78,8 @@ struct fbound *fdev_bound(struct fdev *d, u64 id);
 struct fworld *fworld_new(struct kunit *test);
 struct fdev *fdev_new(struct fworld *w, unsigned int table,
 		      unsigned int own);
+struct fdev *fdev_new_stock(struct fworld *w, unsigned int table,
+			    unsigned int own);
 void fdev_rejoin(struct fdev *d);
 void fworld_budget_is_use(struct fworld *w);
 int fdev_bind(struct fdev *d, const struct msi_lease_grant *grant);

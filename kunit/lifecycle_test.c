@@ -972,6 +972,77 @@ static void refused_lender_gets_back_what_it_freed(struct kunit *test)
 	fworld_expect_whole(test, w, own);
 }
 
+/* A neighbour trying to take a vector from the free pool. */
+static void greedy_grab(struct fdev *d)
+{
+	struct fdev *g = d->w->devs[2];
+
+	mutex_lock(&g->lock);
+	if (!fdev_alloc(g, 1))
+		g->own++;
+	mutex_unlock(&g->lock);
+}
+
+/*
+ * An unmodified lender (a stock driver the broker re-allocates, through
+ * a reset say) frees and allocates from its own worker, not from the
+ * broker's task, and frees its whole table before it allocates what it
+ * keeps.  What it freed of its own stays its own in between (a greedy
+ * neighbour gets none of it), the borrower gets what it lent, and when
+ * the lease ends it allocates all of it again.  The broker used to take
+ * only the callback's own task's frees for the release: the worker's
+ * gave the lender's vectors to the free pool, and the neighbour took one.
+ */
+static void stock_lender_reallocates_in_its_worker(struct kunit *test)
+{
+	static const unsigned int own[] = { 6, 2, 1 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *s = fdev_new_stock(w, 8, 6);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct fdev *g = fdev_new(w, 8, 1);
+
+	fworld_budget_is_use(w);
+	c->c.attrs.cooperative = false;
+	g->c.attrs.cooperative = false;
+	s->between = greedy_grab;
+	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, 100 * MS, false), 0);
+	KUNIT_EXPECT_EQ(test, s->real, 4);
+	KUNIT_EXPECT_EQ(test, c->real, 4);
+	KUNIT_EXPECT_EQ(test, g->real, 1);
+	KUNIT_EXPECT_EQ(test, c->bind_failed, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	fworld_expect_whole(test, w, own);
+	KUNIT_EXPECT_EQ(test, s->reclaimed, 2);
+	KUNIT_EXPECT_EQ(test, g->real, 1);
+}
+
+/*
+ * A stock lender whose re-allocation fails after it freed its table:
+ * the borrow is refused, and the lender gets back everything it freed.
+ */
+static void stock_lender_failing_gets_all_back(struct kunit *test)
+{
+	static const unsigned int own[] = { 6, 2, 1 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *s = fdev_new_stock(w, 8, 6);
+	struct fdev *c = fdev_new(w, 8, 2);
+	struct fdev *g = fdev_new(w, 8, 1);
+
+	fworld_budget_is_use(w);
+	c->c.attrs.cooperative = false;
+	g->c.attrs.cooperative = false;
+	s->between = greedy_grab;
+	/* Its re-allocation fails: it keeps nothing. */
+	s->fail_reallocs = 1;
+	KUNIT_EXPECT_NE(test, fdev_borrow(c, 2, DAY, false), 0);
+	KUNIT_EXPECT_EQ(test, s->fail_reallocs, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	KUNIT_EXPECT_EQ(test, g->real, 1);
+	/* What it freed came home: the reclaim allocated it again. */
+	KUNIT_EXPECT_EQ(test, s->real, 6);
+	fworld_expect_whole(test, w, own);
+}
+
 /*
  * A borrower that left while its borrow waited for the negotiate mutex
  * gets nothing: the check of its callbacks is made under the mutex.
@@ -1182,6 +1253,8 @@ static void storm_loses_nothing(struct kunit *test)
 
 static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(lender_that_borrows_gets_back),
+	KUNIT_CASE(stock_lender_reallocates_in_its_worker),
+	KUNIT_CASE(stock_lender_failing_gets_all_back),
 	KUNIT_CASE(rollback_gives_lender_back),
 	KUNIT_CASE(returning_vectors_not_lent),
 	KUNIT_CASE(lender_that_keeps_is_refused),

@@ -184,10 +184,18 @@ msi_lease_call_release(struct msi_lease_client *lender, unsigned int count)
 	spin_lock(&pool->lock);
 	lender->releaser = current;
 	lender->released = 0;
+	/*
+	 * A stock driver frees its whole table before it allocates what it
+	 * keeps: held, its own vectors stay its own in between.
+	 */
+	if (lender->stock)
+		lender->holding++;
 	spin_unlock(&pool->lock);
 	ret = lender->ops->release(lender, count);
 	spin_lock(&pool->lock);
 	lender->releaser = NULL;
+	if (lender->stock)
+		lender->holding--;
 	spin_unlock(&pool->lock);
 	return ret;
 }

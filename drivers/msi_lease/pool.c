@@ -63,6 +63,25 @@ static unsigned int client_group(const struct msi_lease_client *client)
 }
 
 /*
+ * Is what @client allocates or frees now its release callback's (or its
+ * reclaim's)?  A cooperative driver's callback does it in the calling
+ * task.  A stock driver's re-allocation may run anywhere (nvme's reset
+ * work): while the broker drives its release or reclaim, all of the
+ * client's allocations and frees are the callback's.
+ */
+static bool client_releasing(const struct msi_lease_client *client)
+{
+	return client->releaser &&
+	       (client->releaser == current || client->stock);
+}
+
+static bool client_reclaiming(const struct msi_lease_client *client)
+{
+	return client->reclaimer &&
+	       (client->reclaimer == current || client->stock);
+}
+
+/*
  * What the current task may have allocated of @client's without taking
  * from the free pool.  Vectors being released are the borrower's,
  * vectors on their way home the reclaim's: only the release callback may
@@ -79,9 +98,13 @@ static unsigned int client_usable(const struct msi_lease_client *client)
 
 	lockdep_assert_held(&client->pool->lock);
 
-	group += client->releaser == current ? client->releasing :
-					       client->unfreed;
-	if (client->reclaimer != current)
+	/*
+	 * A stock driver re-allocates its whole table to lend: it re-fills
+	 * only what stays its own, so what it frees is what it lends.
+	 */
+	group += client_releasing(client) && !client->stock ?
+		 client->releasing : client->unfreed;
+	if (!client_reclaiming(client))
 		group -= min(group, client->returning);
 	return group;
 }
@@ -313,11 +336,11 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	 * to the client, over the budget if it must be, so that the books
 	 * hold what it has.
 	 */
-	if (client->reclaimer == current && client->returning > slack)
+	if (client_reclaiming(client) && client->returning > slack)
 		free = max(free, client->returning - slack);
 	room = free > INT_MAX - slack ? INT_MAX : slack + free;
 	/* Nothing but the reclaim takes a table entry a loan needs. */
-	if (client->reclaimer != current &&
+	if (!client_reclaiming(client) &&
 	    (client->lent > client->unfreed || client->returning))
 		room = min(room, client_home_room(client, real));
 	/*
@@ -327,7 +350,7 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 	 * group above, takes its loan home.
 	 */
 	cap = max(client->cap, group);
-	if (client->reclaimer != current)
+	if (!client_reclaiming(client))
 		room = min(room, cap > real ? cap - real : 0);
 	if (room < min) {
 		spin_unlock(&pool->lock);
@@ -361,7 +384,7 @@ static void client_settle(struct msi_lease_client *client,
 	pool->pending -= reserved;
 	client->pending -= reserved;
 	/* The release callback frees what it lends. */
-	if (client->releaser == current) {
+	if (client_releasing(client)) {
 		client->released += (int)before - (int)after;
 		if (after < before)
 			client->unfreed -= min(client->unfreed, before - after);
@@ -584,6 +607,32 @@ void msi_lease_client_set_cap(struct msi_lease_client *client,
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_cap);
+
+/**
+ * msi_lease_client_set_stock() - mark a client's driver as unmodified
+ * @client: a client that is not enlisted
+ * @stock: true if the broker lends its vectors by driving its driver's
+ *	re-allocation (a reset, a channel change) rather than through
+ *	callbacks of its own
+ *
+ * Such a driver frees and allocates from whatever task it uses, and
+ * re-allocates its whole table: while the broker drives its release or
+ * reclaim, every allocation and free of the client's is taken for that
+ * callback's, and its release re-fills only what stays its own.
+ */
+void msi_lease_client_set_stock(struct msi_lease_client *client, bool stock)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool) {
+		client->stock = stock;
+		return;
+	}
+	spin_lock(&pool->lock);
+	client->stock = stock;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_stock);
 
 /**
  * msi_lease_client_forget_demand() - the client's driver went away

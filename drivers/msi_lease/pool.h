@@ -170,6 +170,9 @@ struct msi_lease_pool {
  *	driver kept
  * @lease_ns: how long its leases as a borrower last when it decides
  *	(expiry or early return), a moving average; 0 before the first
+ * @stock: its driver is unmodified: the broker lends its vectors by
+ *	driving the driver's own re-allocation, which may run in any task
+ *	(msi_lease_client_set_stock())
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -201,6 +204,7 @@ struct msi_lease_client {
 	unsigned int cap;
 	unsigned int demand;
 	u64 lease_ns;
+	bool stock;
 	u64 seq;
 	const struct msi_lease_client_ops *ops;
 	void *priv;
@@ -280,6 +284,7 @@ void msi_lease_client_set_table(struct msi_lease_client *client,
 				unsigned int table);
 void msi_lease_client_set_cap(struct msi_lease_client *client,
 			      unsigned int cap);
+void msi_lease_client_set_stock(struct msi_lease_client *client, bool stock);
 void msi_lease_client_forget_demand(struct msi_lease_client *client);
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add);
