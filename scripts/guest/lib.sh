@@ -216,6 +216,26 @@ ml_sdir()
 	echo "/sys/bus/pci/devices/$1/msi_lease_sample"
 }
 
+# ml_irqs F [LEASED]: interrupts counted by F's driver, on every vector
+# or (LEASED=1) on borrowed ones only.
+ml_irqs()
+{
+	local idx irq n lease t=0
+
+	while read -r idx irq n lease; do
+		[ "${2:-0}" = 1 ] && [ "$lease" = 0 ] && continue
+		t=$((t + n))
+	done < "$(ml_sdir "$1")/vectors"
+	echo $t
+}
+
+# ml_ring F: F's device interrupts once on every vector of its table.
+ml_ring()
+{
+	echo all > "$(ml_sdir "$1")/ring"
+	sleep 0.5
+}
+
 # ml_fig4_load: msi_lease and the sample driver (5 vectors a device)
 # loaded; sets FIG, A, B, C, D.
 ml_fig4_load()
@@ -348,6 +368,30 @@ ml_nvme_io()
 {
 	timeout 30 dd if=/dev/nvme0n1 of=/dev/null bs=4096 count=256 \
 		iflag=direct
+}
+
+# ml_reads_start / ml_reads_stop: read the namespace over and over in
+# the background; stop prints "<reads> <failed>".
+ml_reads_start()
+{
+	: > /tmp/reads.ok
+	: > /tmp/reads.bad
+	touch /tmp/reads.run
+	(while [ -e /tmp/reads.run ]; do
+		if ml_nvme_io > /dev/null 2>&1; then
+			echo >> /tmp/reads.ok
+		else
+			echo >> /tmp/reads.bad
+		fi
+	done) &
+	READER=$!
+}
+
+ml_reads_stop()
+{
+	rm -f /tmp/reads.run
+	wait "$READER"
+	echo "$(wc -l < /tmp/reads.ok) $(wc -l < /tmp/reads.bad)"
 }
 
 # ml_refused FILE VALUE...: writing each VALUE to FILE fails and FILE

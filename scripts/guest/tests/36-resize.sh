@@ -28,30 +28,6 @@ ml_resize()
 	}
 }
 
-# ml_reads_start / ml_reads_stop: read the namespace over and over in
-# the background; stop prints "<reads> <failed>".
-ml_reads_start()
-{
-	: > /tmp/reads.ok
-	: > /tmp/reads.bad
-	touch /tmp/reads.run
-	(while [ -e /tmp/reads.run ]; do
-		if ml_nvme_io > /dev/null 2>&1; then
-			echo >> /tmp/reads.ok
-		else
-			echo >> /tmp/reads.bad
-		fi
-	done) &
-	READER=$!
-}
-
-ml_reads_stop()
-{
-	rm -f /tmp/reads.run
-	wait "$READER"
-	echo "$(wc -l < /tmp/reads.ok) $(wc -l < /tmp/reads.bad)"
-}
-
 # ml_channels F: combined channels of F's interface (its rx queues).
 ml_channels()
 {

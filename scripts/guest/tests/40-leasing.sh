@@ -8,26 +8,6 @@ ml_fig4_load
 ml_is fig4_devices "$A $B $C $D" \
 	"0000:41:00.0 0000:42:00.0 0000:43:00.0 0000:44:00.0"
 
-# ml_irqs F [LEASED]: interrupts counted by F's driver, on every vector
-# or (LEASED=1) on borrowed ones only.
-ml_irqs()
-{
-	local idx irq n lease t=0
-
-	while read -r idx irq n lease; do
-		[ "${2:-0}" = 1 ] && [ "$lease" = 0 ] && continue
-		t=$((t + n))
-	done < "$(ml_sdir "$1")/vectors"
-	echo $t
-}
-
-# ml_ring F: F's device interrupts once on every vector of its table.
-ml_ring()
-{
-	echo all > "$(ml_sdir "$1")/ring"
-	sleep 0.5
-}
-
 if [ -n "$D" ]; then
 	ml_fig4_full
 	echo 2:60000 > "$(ml_sdir "$A")/offer"
