@@ -46,6 +46,9 @@ struct msi_lease_bridge {
  * @activity: its vectors' interrupt counts, sampled every idle window
  * @resize_lock: serialises re-allocations driven through @method
  * @method: how its driver may be made to re-allocate; none by default
+ * @lent_by: the method its last stock release ran; its reclaim runs it
+ * @leaving: its driver is unbinding: a stock reclaim stops waiting for
+ *	the device lock, which the unbind holds
  */
 struct msi_lease_fn {
 	struct kobject kobj;
@@ -56,6 +59,8 @@ struct msi_lease_fn {
 	struct msi_lease_activity *activity;
 	struct mutex resize_lock;	/* see kernel-doc above */
 	enum msi_lease_method method;
+	enum msi_lease_method lent_by;
+	bool leaving;
 };
 
 /**

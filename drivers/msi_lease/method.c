@@ -69,12 +69,14 @@ static struct net_device *fn_netdev(struct pci_dev *pdev)
 	return found;
 }
 
-static int reset_usable(struct pci_dev *pdev)
+/* @pinned: the caller keeps the driver bound; the device lock is not taken. */
+static int reset_usable(struct pci_dev *pdev, bool pinned)
 {
 	const struct pci_error_handlers *eh = NULL;
 	int ret = -EOPNOTSUPP;
 
-	device_lock(&pdev->dev);
+	if (!pinned)
+		device_lock(&pdev->dev);
 	if (pdev->dev.driver)
 		eh = to_pci_driver(pdev->dev.driver)->err_handler;
 	if (!pdev->dev.driver)
@@ -82,7 +84,8 @@ static int reset_usable(struct pci_dev *pdev)
 	else if (eh && eh->reset_prepare && eh->reset_done &&
 		 pdev->reset_methods[0])
 		ret = 0;
-	device_unlock(&pdev->dev);
+	if (!pinned)
+		device_unlock(&pdev->dev);
 	return ret;
 }
 
@@ -242,11 +245,39 @@ int msi_lease_method_usable(struct pci_dev *pdev, enum msi_lease_method m)
 	might_sleep();
 	switch (m) {
 	case MSI_LEASE_METHOD_RESET:
-		return reset_usable(pdev);
+		return reset_usable(pdev, false);
 	case MSI_LEASE_METHOD_CHANNELS:
 		return channels_usable(pdev);
 	case MSI_LEASE_METHOD_REBIND:
 		return READ_ONCE(pdev->dev.driver) ? 0 : -ENODEV;
+	default:
+		return -EPERM;
+	}
+}
+
+/**
+ * msi_lease_method_lends() - whether the broker may lend through a method
+ * @pdev: the function; the caller keeps its driver bound
+ * @m: the method
+ *
+ * A reset or a channel change re-allocates the driver where it runs;
+ * a rebind runs the next driver's probe, which may join the broker
+ * (and wait for the negotiation that drives it), so it never lends.
+ * The device lock is not taken: the broker asks under its pool's
+ * mutexes, which a driver's unbind waits for with that lock held.
+ *
+ * Context: process context; the channels method takes the RTNL lock.
+ * Return: 0 if it may; -EPERM for none or rebind; -ENODEV or
+ * -EOPNOTSUPP as msi_lease_method_usable().
+ */
+int msi_lease_method_lends(struct pci_dev *pdev, enum msi_lease_method m)
+{
+	might_sleep();
+	switch (m) {
+	case MSI_LEASE_METHOD_RESET:
+		return reset_usable(pdev, true);
+	case MSI_LEASE_METHOD_CHANNELS:
+		return channels_usable(pdev);
 	default:
 		return -EPERM;
 	}
@@ -266,23 +297,29 @@ int msi_lease_method_usable(struct pci_dev *pdev, enum msi_lease_method m)
  * Context: process context, no msi_lease lock held: the driver
  * allocates through the admission hooks meanwhile, and a rebind goes
  * through the bus notifier.
- * Return: 0 or the method's error; whether the vectors really moved is
- * for the caller to count.
+ * @nowait: the caller must not wait for the device lock (the broker,
+ *	lending): a reset is only tried, and a rebind refused
+ *
+ * Return: 0 or the method's error (-EAGAIN: the device lock was taken,
+ * with @nowait); whether the vectors really moved is for the caller to
+ * count.
  */
 int msi_lease_method_run(struct pci_dev *pdev, enum msi_lease_method m,
 			 unsigned int now, unsigned int target,
 			 struct msi_lease_method_undo *undo,
-			 unsigned int (*count)(void *arg), void *arg)
+			 unsigned int (*count)(void *arg), void *arg,
+			 bool nowait)
 {
 	might_sleep();
 	memset(undo, 0, sizeof(*undo));
 	switch (m) {
 	case MSI_LEASE_METHOD_RESET:
-		return pci_reset_function(pdev);
+		return nowait ? pci_try_reset_function(pdev) :
+				pci_reset_function(pdev);
 	case MSI_LEASE_METHOD_CHANNELS:
 		return channels_run(pdev, now, target, undo, count, arg);
 	case MSI_LEASE_METHOD_REBIND:
-		return device_reprobe(&pdev->dev);
+		return nowait ? -EOPNOTSUPP : device_reprobe(&pdev->dev);
 	default:
 		return -EPERM;
 	}

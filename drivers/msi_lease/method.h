@@ -37,10 +37,12 @@ struct msi_lease_method_undo {
 };
 
 int msi_lease_method_usable(struct pci_dev *pdev, enum msi_lease_method m);
+int msi_lease_method_lends(struct pci_dev *pdev, enum msi_lease_method m);
 int msi_lease_method_run(struct pci_dev *pdev, enum msi_lease_method m,
 			 unsigned int now, unsigned int target,
 			 struct msi_lease_method_undo *undo,
-			 unsigned int (*count)(void *arg), void *arg);
+			 unsigned int (*count)(void *arg), void *arg,
+			 bool nowait);
 void msi_lease_method_undo(struct pci_dev *pdev, enum msi_lease_method m,
 			   const struct msi_lease_method_undo *undo);
 

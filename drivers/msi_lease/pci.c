@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/hashtable.h>
 #include <linux/notifier.h>
@@ -457,6 +458,154 @@ ssize_t msi_lease_fn_show_irqs(struct msi_lease_fn *fn, char *buf)
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
+/*
+ * Stock lenders: a function whose driver never joined lends through the
+ * method the administrator allowed (reset or channels), once its lending
+ * terms say cooperative.  The broker calls these as it calls a driver's
+ * callbacks, under its pool's negotiate or ending mutex; the driver's
+ * unbind waits for those with the device lock held (its leases end
+ * first), so nothing here waits for that lock: the driver stays bound
+ * meanwhile, a reset is only tried, again and again for a reclaim, until
+ * it goes through or the driver is leaving.  A vector the lender's
+ * driver re-allocates is admitted as usual: the pool knows it as stock
+ * (msi_lease_client_set_stock()), so whatever task re-allocates, it
+ * re-fills only what stays its own while it lends, and all of it when
+ * the loan comes home.
+ */
+#define STOCK_RELEASE_TRIES	20
+#define STOCK_RECLAIM_TRIES	2000
+#define STOCK_TRY_WAIT_MS	5
+
+static bool stock_method(enum msi_lease_method m)
+{
+	return m == MSI_LEASE_METHOD_RESET || m == MSI_LEASE_METHOD_CHANNELS;
+}
+
+static struct msi_lease_fn *stock_fn(struct msi_lease_client *client)
+{
+	return container_of(client, struct msi_lease_fn, client);
+}
+
+/* The driver stays bound while the broker calls: no device lock needed. */
+static unsigned int stock_count(void *arg)
+{
+	struct msi_lease_fn *fn = arg;
+	enum msi_lease_mode mode;
+
+	return msi_lease_fn_count(fn->pdev, &mode);
+}
+
+/*
+ * Drive @m towards @target vectors, trying up to @tries times while the
+ * device lock is taken (a sysfs reader, the activity sampler).
+ */
+static int stock_run(struct msi_lease_fn *fn, enum msi_lease_method m,
+		     unsigned int target, unsigned int tries)
+{
+	struct msi_lease_method_undo undo;
+	unsigned int before = stock_count(fn), after;
+	int ret = -EAGAIN;
+
+	for (; tries && !READ_ONCE(fn->leaving); tries--) {
+		if (mutex_trylock(&fn->resize_lock)) {
+			ret = msi_lease_method_run(fn->pdev, m, before, target,
+						   &undo, stock_count, fn,
+						   true);
+			mutex_unlock(&fn->resize_lock);
+			if (ret != -EAGAIN)
+				break;
+		}
+		msleep(STOCK_TRY_WAIT_MS);
+	}
+	after = stock_count(fn);
+	trace_msi_lease_resize(pci_domain_nr(fn->pdev->bus),
+			       pci_dev_id(fn->pdev), m, before, target, after,
+			       ret);
+	return ret;
+}
+
+/* Idle vectors, as long as the driver keeps one. */
+static int stock_offer(struct msi_lease_client *client,
+		       const struct msi_lease_ask *ask,
+		       struct msi_lease_offer *offer)
+{
+	struct msi_lease_fn *fn = stock_fn(client);
+	enum msi_lease_method m = READ_ONCE(fn->method);
+	unsigned int idle, judged, now;
+
+	if (!stock_method(m) || msi_lease_method_lends(fn->pdev, m))
+		return 0;
+	idle = msi_lease_activity_idle(fn->activity, &judged);
+	now = stock_count(fn);
+	if (!judged || !idle || now < 2)
+		return 0;
+	offer->nr_tiers = 1;
+	offer->tiers[0].count = min3(ask->count, idle, now - 1);
+	offer->tiers[0].duration_ns = ask->duration_ns;
+	return 0;
+}
+
+static int stock_release(struct msi_lease_client *client, unsigned int count)
+{
+	struct msi_lease_fn *fn = stock_fn(client);
+	enum msi_lease_method m = READ_ONCE(fn->method);
+	unsigned int now = stock_count(fn);
+
+	if (!stock_method(m))
+		return -EPERM;
+	if (count >= now)
+		return -EBUSY;
+	WRITE_ONCE(fn->lent_by, m);
+	return stock_run(fn, m, now - count, STOCK_RELEASE_TRIES);
+}
+
+static void stock_reclaim(struct msi_lease_client *client, unsigned int count)
+{
+	struct msi_lease_fn *fn = stock_fn(client);
+	int ret;
+
+	ret = stock_run(fn, READ_ONCE(fn->lent_by), stock_count(fn) + count,
+			STOCK_RECLAIM_TRIES);
+	if (ret && !READ_ONCE(fn->leaving))
+		pci_warn(fn->pdev, "msi_lease: %u lent vectors came home, but the driver did not re-allocate them: %d\n",
+			 count, ret);
+}
+
+static const struct msi_lease_client_ops stock_ops = {
+	.offer = stock_offer,
+	.release = stock_release,
+	.reclaim = stock_reclaim,
+};
+
+/*
+ * Let @fn's bound driver lend through its method, unless it joined the
+ * broker itself.  The device lock keeps binding and joining away.
+ */
+static void fn_stock_enlist(struct msi_lease_fn *fn)
+{
+	struct msi_lease_client_state st;
+
+	device_lock_assert(&fn->pdev->dev);
+	if (!fn->pdev->dev.driver || !stock_method(READ_ONCE(fn->method)))
+		return;
+	msi_lease_client_state(&fn->client, &st);
+	if (st.leasing)
+		return;
+	msi_lease_client_set_table(&fn->client, fn_table(fn->pdev));
+	msi_lease_client_set_stock(&fn->client, true);
+	if (msi_lease_client_enlist(&fn->client, &stock_ops, &st.attrs, fn))
+		msi_lease_client_set_stock(&fn->client, false);
+}
+
+/* @fn's driver is unbinding: its leases end, and it stops leasing. */
+static void fn_retire(struct msi_lease_fn *fn)
+{
+	WRITE_ONCE(fn->leaving, true);
+	msi_lease_client_retire(&fn->client);
+	msi_lease_client_set_stock(&fn->client, false);
+	WRITE_ONCE(fn->leaving, false);
+}
+
 /* Re-allocation of stock drivers, through the method the admin allowed */
 
 /**
@@ -498,6 +647,11 @@ int msi_lease_fn_set_method(struct msi_lease_fn *fn, enum msi_lease_method m)
 	if (!ret)
 		WRITE_ONCE(fn->method, m);
 	mutex_unlock(&fn->resize_lock);
+	if (!ret) {
+		device_lock(&fn->pdev->dev);
+		fn_stock_enlist(fn);
+		device_unlock(&fn->pdev->dev);
+	}
 	return ret;
 }
 
@@ -562,7 +716,7 @@ int msi_lease_fn_resize(struct msi_lease_fn *fn, unsigned int n)
 	if (m != MSI_LEASE_METHOD_CHANNELS || n > before)
 		msi_lease_client_set_cap(&fn->client, n);
 	ret = msi_lease_method_run(fn->pdev, m, before, n, &undo,
-				   fn_count_cb, fn);
+				   fn_count_cb, fn, false);
 	after = fn_vectors(fn);
 	if (!ret && after > n)
 		ret = -EOPNOTSUPP;
@@ -891,7 +1045,7 @@ static int msi_lease_pci_notify(struct notifier_block *nb,
 		 */
 		fn = msi_lease_fn_get(pdev);
 		if (fn) {
-			msi_lease_client_retire(&fn->client);
+			fn_retire(fn);
 			msi_lease_fn_put(fn);
 		}
 		break;
@@ -905,6 +1059,8 @@ static int msi_lease_pci_notify(struct notifier_block *nb,
 			if (action != BUS_NOTIFY_BOUND_DRIVER)
 				msi_lease_client_forget_demand(&fn->client);
 			fn_recount(fn);
+			if (action == BUS_NOTIFY_BOUND_DRIVER)
+				fn_stock_enlist(fn);
 			msi_lease_fn_put(fn);
 		}
 		break;
