@@ -58,6 +58,12 @@ KNOWN = [
 ]
 
 
+# A driver's message ("nvme nvme0: ...", "msi_lease_sample 0000:23:00.0:
+# ...") that another CPU printed in the middle of a report: not part of
+# it, so it neither makes nor clears the report.
+DEV_LINE = re.compile(r"\]\s+[\w-]+ [\w:.-]+: ")
+
+
 def known_block(console, i):
     """If a known report starts at console[i], return its end, else None."""
     stack = i + 1
@@ -65,7 +71,8 @@ def known_block(console, i):
         stack += 1
     for _name, musts, mustnt, lines in KNOWN:
         end = stack if lines is None else min(i + lines, len(console)) - 1
-        block = "".join(console[i:end + 1])
+        block = "".join(l for l in console[i:end + 1]
+                        if not DEV_LINE.search(l))
         if all(re.search(m, block) for m in musts) and \
                 not re.search(mustnt, block):
             return end + 1
