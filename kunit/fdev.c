@@ -159,14 +159,15 @@ const struct msi_lease_client_ops fdev_ops = {
 };
 
 /*
- * A stock driver, lent from by re-allocation: it frees its whole table
- * and allocates what it is to keep, from a work item (as nvme does from
- * its reset work), while the broker's task waits.
+ * A stock driver, which lends and borrows only by re-allocation: it frees
+ * its whole table and asks for all it wants (@wants), from a work item
+ * (as nvme does from its reset work) while the broker's task waits, and
+ * takes what admission gives.  Its reset lock (@reset) keeps its other
+ * re-allocations away meanwhile.
  */
 struct fstock_work {
 	struct work_struct work;
 	struct fdev *d;
-	unsigned int want;
 	int ret;
 };
 
@@ -174,8 +175,7 @@ static void fstock_realloc(struct work_struct *work)
 {
 	struct fstock_work *sw = container_of(work, struct fstock_work, work);
 	struct fdev *d = sw->d;
-
-	unsigned int n = sw->want;
+	unsigned int n = d->wants;
 
 	mutex_lock(&d->lock);
 	fdev_free(d, d->real);
@@ -192,43 +192,109 @@ static void fstock_realloc(struct work_struct *work)
 	mutex_unlock(&d->lock);
 }
 
-static int fstock_run(struct fdev *d, unsigned int want)
+static int fstock_run(struct fdev *d)
 {
-	struct fstock_work sw = { .d = d, .want = min(want, d->wants) };
+	struct fstock_work sw = { .d = d };
 
+	lockdep_assert_held(&d->reset);
+	msi_lease_client_drive(&d->c, true);
 	INIT_WORK_ONSTACK(&sw.work, fstock_realloc);
 	queue_work(system_unbound_wq, &sw.work);
 	flush_work(&sw.work);
 	destroy_work_on_stack(&sw.work);
+	msi_lease_client_drive(&d->c, false);
 	return sw.ret;
+}
+
+/*
+ * After a re-allocation: it has at least what it asked for, or all that
+ * is its to use (its own not lent, and what it borrowed), whatever else
+ * (a release, a reclaim waiting for its reset lock) the re-allocation
+ * also did.  Otherwise log it and return true.  Only where nobody
+ * borrows for it meanwhile (strict): a grant booked during the
+ * re-allocation raises what it may use after it.
+ */
+static bool fstock_short(struct fdev *d, const char *what, unsigned int count)
+{
+	struct msi_lease_client_state st;
+	unsigned int group;
+
+	if (!d->strict)
+		return false;
+	msi_lease_client_state(&d->c, &st);
+	group = st.held - st.lent + st.borrowed;
+	if (d->real >= min(d->wants, group))
+		return false;
+	pr_err("fdev: stock %s of %u: has %u, wants %u (held %u lent %u borrowed %u cap %u)\n",
+	       what, count, d->real, d->wants, st.held, st.lent, st.borrowed,
+	       st.cap);
+	return true;
 }
 
 static int fstock_release(struct msi_lease_client *lender, unsigned int count)
 {
 	struct fdev *d = to_fdev(lender);
+	int ret = -EBUSY;
 
-	if (count > READ_ONCE(d->own)) {
+	mutex_lock(&d->reset);
+	if (count > READ_ONCE(d->own))
 		d->release_short++;
-		return -EBUSY;
-	}
-	return fstock_run(d, d->own - count);
+	else
+		ret = fstock_run(d);
+	mutex_unlock(&d->reset);
+	return ret;
 }
 
 static void fstock_reclaim(struct msi_lease_client *lender, unsigned int count)
 {
 	struct fdev *d = to_fdev(lender);
 
-	/* Given its cap back, it asks for all it wants again. */
-	if (fstock_run(d, d->wants) || d->own < d->wants)
+	mutex_lock(&d->reset);
+	if (fstock_run(d) || fstock_short(d, "reclaim", count))
 		d->reclaim_failed += count;
 	else
 		d->reclaimed += count;
+	mutex_unlock(&d->reset);
+}
+
+/* Still asking for all it wants, it gets all but the lease. */
+static void fstock_lease_end(struct msi_lease_client *borrower,
+			     const struct msi_lease_piece *piece)
+{
+	struct fdev *d = to_fdev(borrower);
+
+	mutex_lock(&d->reset);
+	fstock_run(d);
+	d->ended++;
+	mutex_unlock(&d->reset);
+}
+
+/*
+ * Bind a grant: re-allocate, held, so what it frees of its own in
+ * between stays its own.  The leases cannot end meanwhile (their
+ * lease_end waits for the reset lock).
+ */
+static int fstock_bind(struct fdev *d, const struct msi_lease_grant *grant)
+{
+	int ret = 0;
+
+	msi_lease_client_hold(&d->c, true);
+	mutex_lock(&d->reset);
+	fstock_run(d);
+	if (fstock_short(d, "bind", grant->count)) {
+		d->bind_failed++;
+		ret = -ENOSPC;
+	}
+	mutex_unlock(&d->reset);
+	msi_lease_client_hold(&d->c, false);
+	return ret;
 }
 
 const struct msi_lease_client_ops fdev_stock_ops = {
 	.offer = f_offer,
 	.release = fstock_release,
 	.reclaim = fstock_reclaim,
+	.lease_end = fstock_lease_end,
 };
 
 /*
@@ -301,6 +367,7 @@ struct fdev *fdev_new(struct fworld *w, unsigned int table,
 	w->devs[w->nr_devs++] = d;
 	d->w = w;
 	mutex_init(&d->lock);
+	mutex_init(&d->reset);
 	d->table = table;
 	msi_lease_client_init(&d->c);
 	d->c.table = table;
@@ -323,6 +390,8 @@ struct fdev *fdev_new_stock(struct fworld *w, unsigned int table,
 	struct fdev *d = fdev_new(w, table, own);
 
 	d->wants = own;
+	d->mine = own;
+	d->strict = true;
 	msi_lease_client_retire(&d->c);
 	msi_lease_client_set_stock(&d->c, true);
 	msi_lease_client_enlist(&d->c, &fdev_stock_ops, &attrs, d);
@@ -337,7 +406,8 @@ void fdev_rejoin(struct fdev *d)
 	};
 
 	msi_lease_client_retire(&d->c);
-	msi_lease_client_enlist(&d->c, &fdev_ops, &attrs, d);
+	msi_lease_client_enlist(&d->c, d->wants ? &fdev_stock_ops : &fdev_ops,
+				&attrs, d);
 }
 
 /* The whole pool is in use: nothing is free. */
@@ -360,6 +430,8 @@ int fdev_bind(struct fdev *d, const struct msi_lease_grant *grant)
 	unsigned int i;
 	int ret = 0, err;
 
+	if (d->wants)
+		return fstock_bind(d, grant);
 	mutex_lock(&d->lock);
 	for (i = 0; i < grant->nr_pieces; i++) {
 		const struct msi_lease_piece *p = &grant->pieces[i];

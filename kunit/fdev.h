@@ -42,6 +42,8 @@ struct fdev {
 	struct msi_lease_client c;
 	struct fworld *w;
 	struct mutex lock;		/* the "driver's" lock: everything below */
+	/* a stock driver's reset: none of its other re-allocations meanwhile */
+	struct mutex reset;
 	unsigned int table;
 	unsigned int real;		/* vectors allocated on the device */
 	unsigned int own;		/* of them, the driver's own */
@@ -55,6 +57,9 @@ struct fdev {
 	/* a stock driver's, between freeing its table and allocating */
 	void (*between)(struct fdev *d);
 	unsigned int wants;		/* a stock driver's: what it asks for */
+	unsigned int mine;		/* of its own, it never has fewer */
+	/* judge each re-allocation (not where other threads borrow for it) */
+	bool strict;
 	unsigned int fail_reallocs;	/* its next ones allocate nothing */
 	/* observations */
 	unsigned int reclaim_failed, bind_failed, reclaimed, ended;

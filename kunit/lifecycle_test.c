@@ -1044,6 +1044,39 @@ static void stock_lender_failing_gets_all_back(struct kunit *test)
 }
 
 /*
+ * An unmodified borrower (a starved stock driver, grown by a lease
+ * through its reset) asks for all it wants whenever it re-allocates,
+ * at its lease's end too.  There, admission leaves the lease's vectors
+ * out, so it shrinks by exactly the lease and the lender gets them
+ * back; a greedy neighbour gets nothing at any step.  Before, its
+ * re-allocation at the lease's end took the borrowed vectors again and
+ * they were charged to it as kept.
+ */
+static void stock_borrower_grows_and_gives_back(struct kunit *test)
+{
+	static const unsigned int own[] = { 6, 2, 1 };
+	struct fworld *w = fworld_new(test);
+	struct fdev *l = fdev_new(w, 8, 6);
+	struct fdev *s = fdev_new_stock(w, 8, 2);
+	struct fdev *g = fdev_new(w, 8, 1);
+
+	fworld_budget_is_use(w);
+	s->c.attrs.cooperative = false;
+	g->c.attrs.cooperative = false;
+	s->wants = 4;
+	s->between = greedy_grab;
+	KUNIT_ASSERT_EQ(test, fdev_borrow(s, 2, 100 * MS, false), 0);
+	KUNIT_EXPECT_EQ(test, s->real, 4);
+	KUNIT_EXPECT_EQ(test, l->real, 4);
+	KUNIT_EXPECT_EQ(test, s->bind_failed, 0);
+	KUNIT_EXPECT_EQ(test, msi_lease_pool_check(&w->pool), 0);
+	fworld_expect_whole(test, w, own);
+	KUNIT_EXPECT_EQ(test, s->ended, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&w->kept_events), 0);
+	KUNIT_EXPECT_EQ(test, g->real, 1);
+}
+
+/*
  * A borrower that left while its borrow waited for the negotiate mutex
  * gets nothing: the check of its callbacks is made under the mutex.
  */
@@ -1255,6 +1288,7 @@ static struct kunit_case msi_lease_lifecycle_cases[] = {
 	KUNIT_CASE(lender_that_borrows_gets_back),
 	KUNIT_CASE(stock_lender_reallocates_in_its_worker),
 	KUNIT_CASE(stock_lender_failing_gets_all_back),
+	KUNIT_CASE(stock_borrower_grows_and_gives_back),
 	KUNIT_CASE(rollback_gives_lender_back),
 	KUNIT_CASE(returning_vectors_not_lent),
 	KUNIT_CASE(lender_that_keeps_is_refused),

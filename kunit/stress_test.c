@@ -187,9 +187,13 @@ static void sx_borrow(struct sx *s, struct sx_client *sc, u32 r, bool brief)
 	msi_lease_grant_free(&grant);
 }
 
-/* A fake device's driver allocates or frees one vector of its own. */
+/*
+ * A fake device's driver allocates or frees one vector of its own; a
+ * stock driver outside its resets.
+ */
 static void sx_resize(struct fdev *d, u32 r)
 {
+	mutex_lock(&d->reset);
 	mutex_lock(&d->lock);
 	if (r & BIT(10)) {
 		if (!fdev_alloc(d, 1))
@@ -198,8 +202,10 @@ static void sx_resize(struct fdev *d, u32 r)
 		/* Lent vectors are freed already: @own is what it has. */
 		fdev_free(d, 1);
 		d->own--;
+		d->mine = min(d->mine, d->own);
 	}
 	mutex_unlock(&d->lock);
+	mutex_unlock(&d->reset);
 }
 
 /* A reader of the leases file: everything a lease names must be alive. */
@@ -479,7 +485,19 @@ static void million_operations_lose_nothing(struct kunit *test)
 		s->w[i] = fworld_new(test);
 		s->pools[s->nr_pools++] = &s->w[i]->pool;
 		for (j = 0; j < SX_DEVS; j++) {
-			struct fdev *d = fdev_new(s->w[i], SX_TABLE, 2 + j % 4);
+			/* One stock lender a pool, lending by re-allocation. */
+			struct fdev *d = j ? fdev_new(s->w[i], SX_TABLE,
+						      2 + j % 4) :
+				fdev_new_stock(s->w[i], SX_TABLE, 2);
+
+			/*
+			 * It always asks for its whole table, as nvme would;
+			 * it is judged at the end, when nothing moves.
+			 */
+			if (!j) {
+				d->wants = SX_TABLE;
+				d->strict = false;
+			}
 
 			s->cl[s->nr_cl++] = (struct sx_client){
 				.c = &d->c, .d = d, .pool = &s->w[i]->pool,
@@ -562,6 +580,10 @@ static void million_operations_lose_nothing(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, msi_lease_client_held(&d->c, NULL),
 				    d->real, "client %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, d->reclaim_failed, 0, "client %u", i);
+		/* A stock driver never has fewer than its own. */
+		if (d->wants)
+			KUNIT_EXPECT_GE_MSG(test, d->own, d->mine,
+					    "client %u", i);
 		if (d->bind_failed && (stress_kinds & BIT(SX_RESIZE)))
 			kunit_info(test, "client %u: %u leases not bound beside its own growth\n",
 				   i, d->bind_failed);

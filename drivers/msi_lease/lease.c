@@ -428,8 +428,18 @@ static unsigned int lease_end_borrower(struct msi_lease_lease *lease)
 	lockdep_assert_held(&pool->ending);
 
 	trace_msi_lease_end(lease);
+	/*
+	 * A stock driver gives vectors back by re-allocating all it wants:
+	 * admission is to leave the lease's out.
+	 */
+	spin_lock(&pool->lock);
+	if (borrower->stock)
+		borrower->unbinding += lease->piece.count;
+	spin_unlock(&pool->lock);
 	borrower->ops->lease_end(borrower, &lease->piece);
 	real = client_count_lock(pool, borrower, &gen);
+	if (borrower->stock)
+		borrower->unbinding -= lease->piece.count;
 	borrower->holding--;
 	book(pool, lease, false);
 	kept = client_charge_kept(pool, borrower, real);

@@ -508,9 +508,11 @@ static int stock_run(struct msi_lease_fn *fn, enum msi_lease_method m,
 
 	for (; tries && !READ_ONCE(fn->leaving); tries--) {
 		if (mutex_trylock(&fn->resize_lock)) {
+			msi_lease_client_drive(&fn->client, true);
 			ret = msi_lease_method_run(fn->pdev, m, before, target,
 						   &undo, stock_count, fn,
 						   true);
+			msi_lease_client_drive(&fn->client, false);
 			mutex_unlock(&fn->resize_lock);
 			if (ret != -EAGAIN)
 				break;

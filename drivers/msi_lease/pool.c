@@ -66,19 +66,23 @@ static unsigned int client_group(const struct msi_lease_client *client)
  * Is what @client allocates or frees now its release callback's (or its
  * reclaim's)?  A cooperative driver's callback does it in the calling
  * task.  A stock driver's re-allocation may run anywhere (nvme's reset
- * work): while the broker drives its release or reclaim, all of the
- * client's allocations and frees are the callback's.
+ * work): while the broker drives it for its release or reclaim, all of
+ * the client's allocations and frees are the callback's.
  */
+static bool client_driven(const struct msi_lease_client *client,
+			  const struct task_struct *task)
+{
+	return task && (task == current || (client->stock && client->driving));
+}
+
 static bool client_releasing(const struct msi_lease_client *client)
 {
-	return client->releaser &&
-	       (client->releaser == current || client->stock);
+	return client_driven(client, client->releaser);
 }
 
 static bool client_reclaiming(const struct msi_lease_client *client)
 {
-	return client->reclaimer &&
-	       (client->reclaimer == current || client->stock);
+	return client_driven(client, client->reclaimer);
 }
 
 /*
@@ -106,7 +110,8 @@ static unsigned int client_usable(const struct msi_lease_client *client)
 		 client->releasing : client->unfreed;
 	if (!client_reclaiming(client))
 		group -= min(group, client->returning);
-	return group;
+	/* A stock borrower's lease_end re-allocates without the lease. */
+	return group - min(group, client->unbinding);
 }
 
 /*
@@ -616,9 +621,10 @@ EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_cap);
  *	callbacks of its own
  *
  * Such a driver frees and allocates from whatever task it uses, and
- * re-allocates its whole table: while the broker drives its release or
- * reclaim, every allocation and free of the client's is taken for that
- * callback's, and its release re-fills only what stays its own.
+ * re-allocates its whole table: while the broker drives it for a release
+ * or reclaim (msi_lease_client_drive()), every allocation and free of the
+ * client's is taken for that callback's, and its release re-fills only
+ * what stays its own.
  */
 void msi_lease_client_set_stock(struct msi_lease_client *client, bool stock)
 {
@@ -633,6 +639,32 @@ void msi_lease_client_set_stock(struct msi_lease_client *client, bool stock)
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_set_stock);
+
+/**
+ * msi_lease_client_drive() - the broker drives a stock client's driver
+ * @client: a stock client
+ * @driving: true before the driver is made to re-allocate (a reset, a
+ *	channel change), false once it is done
+ *
+ * While a release or reclaim of the client runs and it is driven, every
+ * allocation and free of the client's, whatever the task, is taken for
+ * that callback's; an allocation of the driver's own outside the window
+ * is admitted as any other.  Calls nest.
+ */
+void msi_lease_client_drive(struct msi_lease_client *client, bool driving)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+
+	if (!pool)
+		return;
+	spin_lock(&pool->lock);
+	if (driving)
+		client->driving++;
+	else if (!WARN_ON_ONCE(!client->driving))
+		client->driving--;
+	spin_unlock(&pool->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_drive);
 
 /**
  * msi_lease_client_forget_demand() - the client's driver went away
@@ -783,6 +815,7 @@ int msi_lease_pool_check(struct msi_lease_pool *pool)
 		    client->releasing > client->lent ||
 		    client->unfreed > client->releasing ||
 		    client->returning > client->held - client->lent ||
+		    client->unbinding > client->borrowed ||
 		    ((client->lent || client->borrowed) &&
 		     client->table != MSI_LEASE_UNLIMITED &&
 		     (u64)client->held + client->borrowed > client->table)) {

@@ -173,6 +173,11 @@ struct msi_lease_pool {
  * @stock: its driver is unmodified: the broker lends its vectors by
  *	driving the driver's own re-allocation, which may run in any task
  *	(msi_lease_client_set_stock())
+ * @driving: non-zero while the broker drives a stock client's driver to
+ *	re-allocate (msi_lease_client_drive()): only then are its
+ *	allocations and frees, from any task, its release's or reclaim's
+ * @unbinding: a stock borrower's vectors whose lease is ending: its
+ *	lease_end re-allocates without them, so they are not its to re-fill
  * @seq: join order within the pool; breaks ties between lenders
  * @ops: callbacks; NULL for a client that neither lends nor borrows
  * @priv: the client owner's pointer
@@ -205,6 +210,8 @@ struct msi_lease_client {
 	unsigned int demand;
 	u64 lease_ns;
 	bool stock;
+	unsigned int driving;
+	unsigned int unbinding;
 	u64 seq;
 	const struct msi_lease_client_ops *ops;
 	void *priv;
@@ -285,6 +292,7 @@ void msi_lease_client_set_table(struct msi_lease_client *client,
 void msi_lease_client_set_cap(struct msi_lease_client *client,
 			      unsigned int cap);
 void msi_lease_client_set_stock(struct msi_lease_client *client, bool stock);
+void msi_lease_client_drive(struct msi_lease_client *client, bool driving);
 void msi_lease_client_forget_demand(struct msi_lease_client *client);
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add);
