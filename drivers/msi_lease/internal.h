@@ -19,6 +19,7 @@
 #include "activity.h"
 #include "lease.h"
 #include "method.h"
+#include "rebalance.h"
 
 /**
  * struct msi_lease_bridge - a PCI host bridge and its vector pool
@@ -27,6 +28,8 @@
  * @node: entry in pci.c's list of bridges, under its lock
  * @host: the host bridge; a device reference is held
  * @pool: accounting of the bridge's vectors
+ * @rebalance: the rebalance policy is on: once per idle window, the most
+ *	starved stock function borrows (rebalance.c)
  */
 struct msi_lease_bridge {
 	struct kobject kobj;
@@ -34,6 +37,7 @@ struct msi_lease_bridge {
 	struct list_head node;
 	struct pci_host_bridge *host;
 	struct msi_lease_pool pool;
+	bool rebalance;
 };
 
 /**
@@ -47,6 +51,10 @@ struct msi_lease_bridge {
  * @resize_lock: serialises re-allocations driven through @method
  * @method: how its driver may be made to re-allocate; none by default
  * @lent_by: the method its last stock release ran; its reclaim runs it
+ * @lent_undo: what that release changed besides vectors (channels): the
+ *	reclaim sets it back
+ * @grown_by: the method its last stock growth ran; its lease ends run it
+ * @rebalance: its rebalancing state, the sampler's alone
  * @leaving: its driver is unbinding: a stock reclaim stops waiting for
  *	the device lock, which the unbind holds
  */
@@ -60,6 +68,9 @@ struct msi_lease_fn {
 	struct mutex resize_lock;	/* see kernel-doc above */
 	enum msi_lease_method method;
 	enum msi_lease_method lent_by;
+	struct msi_lease_method_undo lent_undo;
+	enum msi_lease_method grown_by;
+	struct msi_lease_rebalance rebalance;
 	bool leaving;
 };
 
@@ -90,6 +101,8 @@ unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode)
 enum msi_lease_method msi_lease_fn_method(struct msi_lease_fn *fn);
 int msi_lease_fn_set_method(struct msi_lease_fn *fn, enum msi_lease_method m);
 int msi_lease_fn_resize(struct msi_lease_fn *fn, unsigned int n);
+bool msi_lease_bridge_rebalance(struct msi_lease_bridge *bridge);
+void msi_lease_bridge_set_rebalance(struct msi_lease_bridge *bridge, bool on);
 unsigned int msi_lease_pci_idle_window(void);
 void msi_lease_pci_set_idle_window(unsigned int ms);
 

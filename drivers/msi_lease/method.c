@@ -297,29 +297,32 @@ int msi_lease_method_lends(struct pci_dev *pdev, enum msi_lease_method m)
  * Context: process context, no msi_lease lock held: the driver
  * allocates through the admission hooks meanwhile, and a rebind goes
  * through the bus notifier.
- * @nowait: the caller must not wait for the device lock (the broker,
- *	lending): a reset is only tried, and a rebind refused
+ * @how: whether the run may wait for the device lock, must only try it,
+ *	or runs with it held
  *
  * Return: 0 or the method's error (-EAGAIN: the device lock was taken,
- * with @nowait); whether the vectors really moved is for the caller to
- * count.
+ * with %MSI_LEASE_RUN_TRY; -EOPNOTSUPP: a rebind not allowed to wait);
+ * whether the vectors really moved is for the caller to count.
  */
 int msi_lease_method_run(struct pci_dev *pdev, enum msi_lease_method m,
 			 unsigned int now, unsigned int target,
 			 struct msi_lease_method_undo *undo,
 			 unsigned int (*count)(void *arg), void *arg,
-			 bool nowait)
+			 enum msi_lease_run how)
 {
 	might_sleep();
 	memset(undo, 0, sizeof(*undo));
 	switch (m) {
 	case MSI_LEASE_METHOD_RESET:
-		return nowait ? pci_try_reset_function(pdev) :
-				pci_reset_function(pdev);
+		if (how == MSI_LEASE_RUN_LOCKED)
+			return pci_reset_function_locked(pdev);
+		return how == MSI_LEASE_RUN_TRY ? pci_try_reset_function(pdev) :
+						  pci_reset_function(pdev);
 	case MSI_LEASE_METHOD_CHANNELS:
 		return channels_run(pdev, now, target, undo, count, arg);
 	case MSI_LEASE_METHOD_REBIND:
-		return nowait ? -EOPNOTSUPP : device_reprobe(&pdev->dev);
+		return how == MSI_LEASE_RUN_WAIT ?
+		       device_reprobe(&pdev->dev) : -EOPNOTSUPP;
 	default:
 		return -EPERM;
 	}
@@ -335,14 +338,44 @@ int msi_lease_method_run(struct pci_dev *pdev, enum msi_lease_method m,
  * it is set back, and the driver re-allocates for it as it did before.
  *
  * Context: process context; takes the RTNL lock.
+ * Return: 0, or the driver's error setting the channels back.
  */
-void msi_lease_method_undo(struct pci_dev *pdev, enum msi_lease_method m,
-			   const struct msi_lease_method_undo *undo)
+int msi_lease_method_undo(struct pci_dev *pdev, enum msi_lease_method m,
+			  const struct msi_lease_method_undo *undo)
 {
+	int ret;
+
 	might_sleep();
 	if (m != MSI_LEASE_METHOD_CHANNELS || !undo->combined)
-		return;
-	if (channels_to(pdev, undo->combined))
+		return 0;
+	ret = channels_to(pdev, undo->combined);
+	if (ret)
 		pci_warn(pdev, "msi_lease: could not restore %u channels\n",
 			 undo->combined);
+	return ret;
+}
+
+/**
+ * msi_lease_method_unit() - vectors a method frees or takes at a time
+ * @pdev: the function; the caller keeps its driver bound
+ * @m: the method
+ * @now: vectors the function has allocated now
+ *
+ * A reset lets the driver re-allocate any count; a channel takes what
+ * the driver gives it, estimated as the vectors per channel now (igb
+ * without queue pairs: two, with one left over for the link).
+ *
+ * Context: process context; the channels method takes the RTNL lock.
+ * Return: the unit, at least 1; 0 if the function has no channels.
+ */
+unsigned int msi_lease_method_unit(struct pci_dev *pdev,
+				   enum msi_lease_method m, unsigned int now)
+{
+	unsigned int c, max = 0;
+
+	might_sleep();
+	if (m != MSI_LEASE_METHOD_CHANNELS)
+		return 1;
+	c = channels_now(pdev, &max);
+	return c ? max(now / c, 1U) : 0;
 }

@@ -29,6 +29,22 @@ enum msi_lease_method {
 extern const char * const msi_lease_method_names[MSI_LEASE_NR_METHODS];
 
 /**
+ * enum msi_lease_run - how a run may take the function's device lock
+ * @MSI_LEASE_RUN_WAIT: it may wait for it (an administrator's resize)
+ * @MSI_LEASE_RUN_TRY: it must not wait (the broker's callbacks, under
+ *	mutexes a driver's unbind waits for with the lock held): a reset is
+ *	only tried, -EAGAIN if the lock is taken
+ * @MSI_LEASE_RUN_LOCKED: the caller holds it
+ *
+ * A rebind runs only with %MSI_LEASE_RUN_WAIT.
+ */
+enum msi_lease_run {
+	MSI_LEASE_RUN_WAIT,
+	MSI_LEASE_RUN_TRY,
+	MSI_LEASE_RUN_LOCKED,
+};
+
+/**
  * struct msi_lease_method_undo - what a run changed besides the vectors
  * @combined: the netdev's combined channels before a channels run
  */
@@ -42,8 +58,10 @@ int msi_lease_method_run(struct pci_dev *pdev, enum msi_lease_method m,
 			 unsigned int now, unsigned int target,
 			 struct msi_lease_method_undo *undo,
 			 unsigned int (*count)(void *arg), void *arg,
-			 bool nowait);
-void msi_lease_method_undo(struct pci_dev *pdev, enum msi_lease_method m,
-			   const struct msi_lease_method_undo *undo);
+			 enum msi_lease_run how);
+int msi_lease_method_undo(struct pci_dev *pdev, enum msi_lease_method m,
+			  const struct msi_lease_method_undo *undo);
+unsigned int msi_lease_method_unit(struct pci_dev *pdev,
+				   enum msi_lease_method m, unsigned int now);
 
 #endif /* _MSI_LEASE_METHOD_H */

@@ -497,21 +497,35 @@ static unsigned int stock_count(void *arg)
 
 /*
  * Drive @m towards @target vectors, trying up to @tries times while the
- * device lock is taken (a sysfs reader, the activity sampler).
+ * device lock is taken (a sysfs reader, the activity sampler), or once
+ * with it held by the caller (@tries 0); what the run changed besides
+ * vectors goes to @undo.  With @restore, set back what an earlier run
+ * changed instead (a channel count).
  */
 static int stock_run(struct msi_lease_fn *fn, enum msi_lease_method m,
-		     unsigned int target, unsigned int tries)
+		     unsigned int target, unsigned int tries,
+		     struct msi_lease_method_undo *undo,
+		     const struct msi_lease_method_undo *restore)
 {
-	struct msi_lease_method_undo undo;
+	enum msi_lease_run how = tries ? MSI_LEASE_RUN_TRY :
+					 MSI_LEASE_RUN_LOCKED;
+	struct msi_lease_method_undo scratch;
 	unsigned int before = stock_count(fn), after;
 	int ret = -EAGAIN;
 
-	for (; tries && !READ_ONCE(fn->leaving); tries--) {
+	for (tries = max(tries, 1U); tries && !READ_ONCE(fn->leaving);
+	     tries--) {
 		if (mutex_trylock(&fn->resize_lock)) {
 			msi_lease_client_drive(&fn->client, true);
-			ret = msi_lease_method_run(fn->pdev, m, before, target,
-						   &undo, stock_count, fn,
-						   true);
+			if (restore && restore->combined)
+				ret = msi_lease_method_undo(fn->pdev, m,
+							    restore);
+			else
+				ret = msi_lease_method_run(fn->pdev, m, before,
+							   target,
+							   undo ?: &scratch,
+							   stock_count, fn,
+							   how);
 			msi_lease_client_drive(&fn->client, false);
 			mutex_unlock(&fn->resize_lock);
 			if (ret != -EAGAIN)
@@ -535,14 +549,29 @@ static int stock_offer(struct msi_lease_client *client,
 	enum msi_lease_method m = READ_ONCE(fn->method);
 	unsigned int idle, judged, now;
 
+	struct msi_lease_client_state st;
+	unsigned int unit, n;
+
 	if (!stock_method(m) || msi_lease_method_lends(fn->pdev, m))
+		return 0;
+	/*
+	 * A channel count comes home whole: one loan at a time, so the
+	 * reclaim can set back the channels the release took.
+	 */
+	msi_lease_client_state(client, &st);
+	if (m == MSI_LEASE_METHOD_CHANNELS && st.lent)
 		return 0;
 	idle = msi_lease_activity_idle(fn->activity, &judged);
 	now = stock_count(fn);
-	if (!judged || !idle || now < 2)
+	unit = msi_lease_method_unit(fn->pdev, m, now);
+	if (!judged || !idle || now < 2 || !unit)
+		return 0;
+	/* Whole channels: what a channel frees beyond the loan is not lent. */
+	n = rounddown(min3(ask->count, idle, now - 1), unit);
+	if (!n)
 		return 0;
 	offer->nr_tiers = 1;
-	offer->tiers[0].count = min3(ask->count, idle, now - 1);
+	offer->tiers[0].count = n;
 	offer->tiers[0].duration_ns = ask->duration_ns;
 	return 0;
 }
@@ -558,7 +587,8 @@ static int stock_release(struct msi_lease_client *client, unsigned int count)
 	if (count >= now)
 		return -EBUSY;
 	WRITE_ONCE(fn->lent_by, m);
-	return stock_run(fn, m, now - count, STOCK_RELEASE_TRIES);
+	return stock_run(fn, m, now - count, STOCK_RELEASE_TRIES,
+			 &fn->lent_undo, NULL);
 }
 
 static void stock_reclaim(struct msi_lease_client *client, unsigned int count)
@@ -567,17 +597,89 @@ static void stock_reclaim(struct msi_lease_client *client, unsigned int count)
 	int ret;
 
 	ret = stock_run(fn, READ_ONCE(fn->lent_by), stock_count(fn) + count,
-			STOCK_RECLAIM_TRIES);
+			STOCK_RECLAIM_TRIES, NULL, &fn->lent_undo);
+	memset(&fn->lent_undo, 0, sizeof(fn->lent_undo));
 	if (ret && !READ_ONCE(fn->leaving))
 		pci_warn(fn->pdev, "msi_lease: %u lent vectors came home, but the driver did not re-allocate them: %d\n",
 			 count, ret);
+}
+
+/*
+ * A lease of a stock borrower ends: the driver re-allocates, and
+ * admission leaves the lease's vectors out (the pool knows it as stock).
+ */
+static void stock_lease_end(struct msi_lease_client *client,
+			    const struct msi_lease_piece *piece)
+{
+	struct msi_lease_fn *fn = stock_fn(client);
+	unsigned int now = stock_count(fn);
+	int ret;
+
+	ret = stock_run(fn, READ_ONCE(fn->grown_by),
+			now > piece->count ? now - piece->count : 0,
+			STOCK_RECLAIM_TRIES, NULL, NULL);
+	if (ret && !READ_ONCE(fn->leaving))
+		pci_warn(fn->pdev, "msi_lease: lease %llu ended, but the driver did not re-allocate: %d\n",
+			 piece->id, ret);
 }
 
 static const struct msi_lease_client_ops stock_ops = {
 	.offer = stock_offer,
 	.release = stock_release,
 	.reclaim = stock_reclaim,
+	.lease_end = stock_lease_end,
 };
+
+/*
+ * Grow a stock function by a borrow: its driver re-allocates through
+ * its method, held, so what it frees of its own before allocating again
+ * stays its own.  What it could not bind goes back at once.
+ */
+static void stock_borrow(struct msi_lease_fn *fn, unsigned int count)
+{
+	enum msi_lease_method m = READ_ONCE(fn->method);
+	struct msi_lease_pool_conf conf;
+	struct msi_lease_request req = {
+		.count = count,
+		.accept_partial = true,
+	};
+	struct msi_lease_grant grant;
+	unsigned int i, now;
+	int ret;
+
+	if (!stock_method(m))
+		return;
+	msi_lease_pool_get_conf(&fn->bridge->pool, &conf);
+	req.duration_ns = conf.max_lease_ns ?: MSI_LEASE_SUGGEST_DEFAULT_NS;
+	if (msi_lease_borrow(&fn->client, &req, &grant))
+		return;
+	WRITE_ONCE(fn->grown_by, m);
+	/*
+	 * Outside the broker's mutexes only the device lock keeps the
+	 * driver bound while its vectors are counted: hold it, and run the
+	 * method under it.
+	 */
+	ret = -EBUSY;
+	if (device_trylock(&fn->pdev->dev)) {
+		if (fn->pdev->dev.driver) {
+			msi_lease_client_hold(&fn->client, true);
+			now = stock_count(fn);
+			ret = stock_run(fn, m, now + grant.count, 0, NULL,
+					NULL);
+			if (!ret && stock_count(fn) < now + grant.count)
+				ret = -ENOSPC;
+			msi_lease_client_hold(&fn->client, false);
+		}
+		device_unlock(&fn->pdev->dev);
+	}
+	if (ret) {
+		pci_warn(fn->pdev, "msi_lease: could not grow by %u borrowed vectors: %d; giving them back\n",
+			 grant.count, ret);
+		for (i = 0; i < grant.nr_pieces; i++)
+			msi_lease_return(&fn->client, grant.pieces[i].id);
+	}
+	msi_lease_grant_free(&grant);
+}
 
 /*
  * Let @fn's bound driver lend through its method, unless it joined the
@@ -718,7 +820,7 @@ int msi_lease_fn_resize(struct msi_lease_fn *fn, unsigned int n)
 	if (m != MSI_LEASE_METHOD_CHANNELS || n > before)
 		msi_lease_client_set_cap(&fn->client, n);
 	ret = msi_lease_method_run(fn->pdev, m, before, n, &undo,
-				   fn_count_cb, fn, false);
+				   fn_count_cb, fn, MSI_LEASE_RUN_WAIT);
 	after = fn_vectors(fn);
 	if (!ret && after > n)
 		ret = -EOPNOTSUPP;
@@ -1128,6 +1230,8 @@ static void msi_lease_pci_teardown(void)
  * time, its window then simply longer.
  */
 #define MSI_LEASE_IDLE_WINDOW_MS	10000
+/* Bridges rebalanced in one window; more are left for the next. */
+#define MSI_LEASE_REBALANCE_BRIDGES	16
 
 static DEFINE_MUTEX(msi_lease_sample_lock);	/* window, sampling, arming */
 static DEFINE_MUTEX(msi_lease_window_lock);	/* serialises window changes */
@@ -1146,6 +1250,51 @@ static void sample_arm(void)
 				 msecs_to_jiffies(msi_lease_idle_window_ms));
 }
 
+/*
+ * After a window's samples: on each bridge whose rebalance policy is
+ * on, the function the policy picks (the most starved) borrows.
+ */
+static void rebalance_window(struct msi_lease_fn **fns, unsigned int nr)
+{
+	struct msi_lease_fn *pick[MSI_LEASE_REBALANCE_BRIDGES] = { };
+	unsigned int want[MSI_LEASE_REBALANCE_BRIDGES] = { };
+	struct msi_lease_bridge *bridges[MSI_LEASE_REBALANCE_BRIDGES] = { };
+	struct msi_lease_client_state st;
+	unsigned int i, b, w;
+
+	for (i = 0; i < nr; i++) {
+		struct msi_lease_fn *fn = fns[i];
+		struct msi_lease_rebalance_in in = { };
+
+		if (!READ_ONCE(fn->bridge->rebalance))
+			continue;
+		msi_lease_client_state(&fn->client, &st);
+		in.movable = st.leasing && READ_ONCE(fn->client.stock) &&
+			     stock_method(READ_ONCE(fn->method));
+		in.unmet = st.unmet;
+		in.room = st.room;
+		in.borrowed = st.borrowed;
+		w = msi_lease_rebalance_window(&fn->rebalance, &in);
+		for (b = 0; b < MSI_LEASE_REBALANCE_BRIDGES; b++)
+			if (!bridges[b] || bridges[b] == fn->bridge)
+				break;
+		if (!w || b == MSI_LEASE_REBALANCE_BRIDGES)
+			continue;
+		bridges[b] = fn->bridge;
+		if (w > want[b]) {
+			want[b] = w;
+			pick[b] = fn;
+		}
+	}
+	/* One move per bridge per window. */
+	for (b = 0; b < MSI_LEASE_REBALANCE_BRIDGES && bridges[b]; b++) {
+		if (!pick[b])
+			continue;
+		msi_lease_rebalance_moved(&pick[b]->rebalance);
+		stock_borrow(pick[b], want[b]);
+	}
+}
+
 static void sample_work_fn(struct work_struct *work)
 {
 	struct msi_lease_fn **fns;
@@ -1160,14 +1309,39 @@ static void sample_work_fn(struct work_struct *work)
 						  fns[i]->pdev);
 			device_unlock(&fns[i]->pdev->dev);
 		}
-		msi_lease_fn_put(fns[i]);
 		cond_resched();
 	}
+	rebalance_window(fns, nr);
+	for (i = 0; i < nr; i++)
+		msi_lease_fn_put(fns[i]);
 	kfree(fns);
 
 	mutex_lock(&msi_lease_sample_lock);
 	sample_arm();
 	mutex_unlock(&msi_lease_sample_lock);
+}
+
+/**
+ * msi_lease_bridge_rebalance() - whether a bridge's rebalance policy is on
+ * @bridge: the bridge
+ *
+ * Return: true if it moves vectors to starved functions by itself.
+ */
+bool msi_lease_bridge_rebalance(struct msi_lease_bridge *bridge)
+{
+	return READ_ONCE(bridge->rebalance);
+}
+
+/**
+ * msi_lease_bridge_set_rebalance() - turn a bridge's rebalance policy on
+ * @bridge: the bridge
+ * @on: true to move vectors to starved functions every idle window
+ *
+ * Turning it off stops new moves; running leases end at their expiry.
+ */
+void msi_lease_bridge_set_rebalance(struct msi_lease_bridge *bridge, bool on)
+{
+	WRITE_ONCE(bridge->rebalance, on);
 }
 
 /**

@@ -4,6 +4,7 @@
  *
  *   /sys/kernel/msi_lease/bridges/<bridge>/        one per PCI host bridge
  *       budget negotiation policy max_lease_ms settings    (root may write)
+ *       rebalance                                          (root may write)
  *       free lent leases nr_functions vectors vectors_msi vectors_msix
  *       revoke                                             (write only)
  *       device@
@@ -458,6 +459,28 @@ static ssize_t revoke_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
+static ssize_t rebalance_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  msi_lease_bridge_rebalance(to_bridge(kobj)));
+}
+
+static ssize_t rebalance_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(buf, &on);
+	if (ret)
+		return ret;
+	msi_lease_bridge_set_rebalance(to_bridge(kobj), on);
+	return count;
+}
+
+static struct kobj_attribute bridge_rebalance_attr = __ATTR_RW(rebalance);
 static struct kobj_attribute bridge_lent_attr = __ATTR_RO(lent);
 static struct kobj_attribute bridge_leases_attr = __ATTR_RO(leases);
 static struct kobj_attribute bridge_revoke_attr = __ATTR_WO(revoke);
@@ -473,6 +496,7 @@ static struct attribute *bridge_attrs[] = {
 	&bridge_lent_attr.attr,
 	&bridge_leases_attr.attr,
 	&bridge_revoke_attr.attr,
+	&bridge_rebalance_attr.attr,
 	&bridge_nr_functions_attr.attr,
 	&bridge_vectors_attr.attr,
 	&bridge_vectors_msi_attr.attr,

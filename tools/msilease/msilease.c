@@ -394,6 +394,7 @@ static int pairs(int argc, char **argv, char *line, size_t len)
  * or function, with the keys of its sysfs knobs:
  *
  *   bridge   SELECTOR KEY=VALUE...	budget negotiation policy max_lease_ms
+ *					rebalance
  *   function SELECTOR KEY=VALUE...	cooperative priority floor max_lend
  *					max_vectors method
  *
@@ -402,8 +403,9 @@ static int pairs(int argc, char **argv, char *line, size_t len)
  * driver=NAME, or by "*".  Every line that selects an object adds its
  * keys, later lines winning; each object then gets one write of what
  * changed to its settings or terms file, which the kernel applies whole
- * or not at all.  A function's max_vectors and method are files of their
- * own: each is written after the terms, if it changed.
+ * or not at all.  A bridge's rebalance, a function's max_vectors and
+ * method are files of their own: each is written after the settings or
+ * terms, if it changed.
  */
 #define NR_KEYS 6
 
@@ -416,7 +418,7 @@ struct kind {
 
 static const struct kind kinds[] = {
 	{ "bridge", "settings", 4,
-	  { "budget", "negotiation", "policy", "max_lease_ms" } },
+	  { "budget", "negotiation", "policy", "max_lease_ms", "rebalance" } },
 	{ "function", "terms", 4,
 	  { "cooperative", "priority", "floor", "max_lend", "max_vectors",
 	    "method" } },
@@ -459,7 +461,7 @@ static int value_ok(const char *key, const char *val)
 
 	if (!strcmp(key, "budget") || !strcmp(key, "max_vectors"))
 		return !strcmp(val, "unlimited") || all_of(val, digits);
-	if (!strcmp(key, "cooperative"))
+	if (!strcmp(key, "cooperative") || !strcmp(key, "rebalance"))
 		return !strcmp(val, "0") || !strcmp(val, "1");
 	if (!strcmp(key, "priority"))
 		return all_of(val + (*val == '-'), digits);
