@@ -984,6 +984,29 @@ static void greedy_grab(struct fdev *d)
 }
 
 /*
+ * A full pool of a lender (6 vectors), a borrower (2) and a greedy
+ * neighbour G (1) that tries to take a vector whenever the stock one of
+ * the first two re-allocates; only the lender cooperates.
+ */
+static struct fworld *stock_world(struct kunit *test, bool stock_lends,
+				  struct fdev **lender, struct fdev **borrower)
+{
+	struct fworld *w = fworld_new(test);
+	struct fdev *l, *b, *g;
+
+	l = stock_lends ? fdev_new_stock(w, 8, 6) : fdev_new(w, 8, 6);
+	b = stock_lends ? fdev_new(w, 8, 2) : fdev_new_stock(w, 8, 2);
+	g = fdev_new(w, 8, 1);
+	fworld_budget_is_use(w);
+	b->c.attrs.cooperative = false;
+	g->c.attrs.cooperative = false;
+	(stock_lends ? l : b)->between = greedy_grab;
+	*lender = l;
+	*borrower = b;
+	return w;
+}
+
+/*
  * An unmodified lender (a stock driver the broker re-allocates, through
  * a reset say) frees and allocates from its own worker, not from the
  * broker's task, and frees its whole table before it allocates what it
@@ -996,15 +1019,10 @@ static void greedy_grab(struct fdev *d)
 static void stock_lender_reallocates_in_its_worker(struct kunit *test)
 {
 	static const unsigned int own[] = { 6, 2, 1 };
-	struct fworld *w = fworld_new(test);
-	struct fdev *s = fdev_new_stock(w, 8, 6);
-	struct fdev *c = fdev_new(w, 8, 2);
-	struct fdev *g = fdev_new(w, 8, 1);
+	struct fdev *s, *c;
+	struct fworld *w = stock_world(test, true, &s, &c);
+	struct fdev *g = w->devs[2];
 
-	fworld_budget_is_use(w);
-	c->c.attrs.cooperative = false;
-	g->c.attrs.cooperative = false;
-	s->between = greedy_grab;
 	KUNIT_ASSERT_EQ(test, fdev_borrow(c, 2, 100 * MS, false), 0);
 	KUNIT_EXPECT_EQ(test, s->real, 4);
 	KUNIT_EXPECT_EQ(test, c->real, 4);
@@ -1023,15 +1041,10 @@ static void stock_lender_reallocates_in_its_worker(struct kunit *test)
 static void stock_lender_failing_gets_all_back(struct kunit *test)
 {
 	static const unsigned int own[] = { 6, 2, 1 };
-	struct fworld *w = fworld_new(test);
-	struct fdev *s = fdev_new_stock(w, 8, 6);
-	struct fdev *c = fdev_new(w, 8, 2);
-	struct fdev *g = fdev_new(w, 8, 1);
+	struct fdev *s, *c;
+	struct fworld *w = stock_world(test, true, &s, &c);
+	struct fdev *g = w->devs[2];
 
-	fworld_budget_is_use(w);
-	c->c.attrs.cooperative = false;
-	g->c.attrs.cooperative = false;
-	s->between = greedy_grab;
 	/* Its re-allocation fails: it keeps nothing. */
 	s->fail_reallocs = 1;
 	KUNIT_EXPECT_NE(test, fdev_borrow(c, 2, DAY, false), 0);
@@ -1055,16 +1068,11 @@ static void stock_lender_failing_gets_all_back(struct kunit *test)
 static void stock_borrower_grows_and_gives_back(struct kunit *test)
 {
 	static const unsigned int own[] = { 6, 2, 1 };
-	struct fworld *w = fworld_new(test);
-	struct fdev *l = fdev_new(w, 8, 6);
-	struct fdev *s = fdev_new_stock(w, 8, 2);
-	struct fdev *g = fdev_new(w, 8, 1);
+	struct fdev *l, *s;
+	struct fworld *w = stock_world(test, false, &l, &s);
+	struct fdev *g = w->devs[2];
 
-	fworld_budget_is_use(w);
-	s->c.attrs.cooperative = false;
-	g->c.attrs.cooperative = false;
 	s->wants = 4;
-	s->between = greedy_grab;
 	KUNIT_ASSERT_EQ(test, fdev_borrow(s, 2, 100 * MS, false), 0);
 	KUNIT_EXPECT_EQ(test, s->real, 4);
 	KUNIT_EXPECT_EQ(test, l->real, 4);

@@ -394,6 +394,49 @@ ml_reads_stop()
 	echo "$(wc -l < /tmp/reads.ok) $(wc -l < /tmp/reads.bad)"
 }
 
+# ml_reads_verdict NAME: stop the reader (ml_reads_start); NAME passes if
+# it read at least three times and no read failed.
+ml_reads_verdict()
+{
+	local r
+
+	r=$(ml_reads_stop)
+	ML_DIAG=
+	[ "${r% *}" -ge 3 ] || ML_DIAG="only ${r% *} reads;"
+	ml_expect_eq "failed reads" "${r#* }" 0
+	ml_verdict "$1"
+}
+
+# ml_wait_no_lease BRIDGE_DIR SECONDS: wait until the bridge has no lease
+# left (at most SECONDS), then for its drivers to settle.
+ml_wait_no_lease()
+{
+	local i
+
+	for i in $(seq $(($2 * 10))); do
+		[ -z "$(cat "$1/leases")" ] && break
+		sleep 0.1
+	done
+	sleep 1
+	ml_settle
+}
+
+# ml_stock_devs: the stock drivers of host bridge 2 and its sample
+# device: sets NVME NF IGB IF E1000E BR (the bridge's directory) E EF.
+ml_stock_devs()
+{
+	NVME=$(ml_first_of nvme)
+	NF=$(ml_fn_dir "$NVME")
+	IGB=$(ml_first_of igb)
+	IF=$(ml_fn_dir "$IGB")
+	E1000E=$(ml_first_of e1000e)
+	BR=$ML_SYS/bridges/$(ml_bridge_of "$NVME")
+	E=$(ls "$BR/functions" | while read -r f; do
+		[ -d "$(ml_sdir "$f")" ] && echo "$f"
+	done | head -n 1)
+	EF=$(ml_fn_dir "$E")
+}
+
 # ml_refused FILE VALUE...: writing each VALUE to FILE fails and FILE
 # reads the same afterwards; one test per value, named FILE_refuses_N.
 ml_refused()
