@@ -71,6 +71,18 @@ static int call_admit(struct hook_call *c, int min, int max)
 		return max;
 	n = msi_lease_client_admit(&c->fn->client, c->before, min, max,
 				   &c->reserved);
+	/*
+	 * [0057]: short of free vectors, a function the broker can shrink
+	 * again borrows from lenders before it is clamped; the admission
+	 * reserved what is free, so the borrow goes to the lenders, and
+	 * the allocation is admitted again with the lease.
+	 */
+	if (n != -EINVAL && n < max &&
+	    msi_lease_fn_borrow_short(c->fn, max - max(n, 0))) {
+		msi_lease_client_unreserve(&c->fn->client, &c->reserved);
+		n = msi_lease_client_admit(&c->fn->client, c->before, min,
+					   max, &c->reserved);
+	}
 	trace_msi_lease_admit(pci_domain_nr(c->fn->pdev->bus),
 			      pci_dev_id(c->fn->pdev), min, max, n);
 	return n == -EINVAL ? max : n;

@@ -101,6 +101,8 @@ unsigned int msi_lease_fn_count(struct pci_dev *pdev, enum msi_lease_mode *mode)
 enum msi_lease_method msi_lease_fn_method(struct msi_lease_fn *fn);
 int msi_lease_fn_set_method(struct msi_lease_fn *fn, enum msi_lease_method m);
 int msi_lease_fn_resize(struct msi_lease_fn *fn, unsigned int n);
+unsigned int msi_lease_fn_borrow_short(struct msi_lease_fn *fn,
+				       unsigned int short_by);
 bool msi_lease_bridge_rebalance(struct msi_lease_bridge *bridge);
 void msi_lease_bridge_set_rebalance(struct msi_lease_bridge *bridge, bool on);
 unsigned int msi_lease_pci_idle_window(void);

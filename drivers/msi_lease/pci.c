@@ -681,6 +681,53 @@ static void stock_borrow(struct msi_lease_fn *fn, unsigned int count)
 	msi_lease_grant_free(&grant);
 }
 
+/**
+ * msi_lease_fn_borrow_short() - borrow what an allocation was short of
+ * @fn: the function allocating
+ * @short_by: vectors its driver asked for beyond what admission gave
+ *
+ * The seed's [0057]: a function whose allocation finds too few free
+ * vectors may get leases from lenders before it is clamped or falls
+ * back to INTx.  Only a stock function that leases (its method
+ * re-allocates in place and the administrator allowed it): the
+ * allocation under way binds the borrowed vectors, and the lease's end
+ * shrinks it through its method.  The allocation hooks call it in the
+ * driver's context, outside every msi_lease lock, after admission
+ * reserved what is free, so the borrow goes to lenders.
+ *
+ * Context: process context; sleeps (negotiation, lenders' releases).
+ * Return: vectors borrowed (0: none, the allocation is clamped).
+ */
+unsigned int msi_lease_fn_borrow_short(struct msi_lease_fn *fn,
+				       unsigned int short_by)
+{
+	enum msi_lease_method m = READ_ONCE(fn->method);
+	struct msi_lease_pool_conf conf;
+	struct msi_lease_request req = {
+		.count = short_by,
+		.accept_partial = true,
+	};
+	struct msi_lease_grant grant;
+	unsigned int n;
+
+	might_sleep();
+	/*
+	 * Not while the broker makes it re-allocate (a release, a reclaim,
+	 * a lease's end, a growth): it may hold the negotiation meanwhile.
+	 */
+	if (!READ_ONCE(fn->client.stock) || !stock_method(m) ||
+	    READ_ONCE(fn->leaving) || !msi_lease_client_quiet(&fn->client))
+		return 0;
+	msi_lease_pool_get_conf(&fn->bridge->pool, &conf);
+	req.duration_ns = conf.max_lease_ns ?: MSI_LEASE_SUGGEST_DEFAULT_NS;
+	if (msi_lease_borrow(&fn->client, &req, &grant))
+		return 0;
+	WRITE_ONCE(fn->grown_by, m);
+	n = grant.count;
+	msi_lease_grant_free(&grant);
+	return n;
+}
+
 /*
  * Let @fn's bound driver lend through its method, unless it joined the
  * broker itself.  The device lock keeps binding and joining away.

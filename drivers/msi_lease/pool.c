@@ -373,6 +373,31 @@ int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_admit);
 
+/**
+ * msi_lease_client_unreserve() - drop what an admission reserved
+ * @client: an attached client
+ * @reserved: what msi_lease_client_admit() reserved; 0 afterwards
+ *
+ * For an allocation admitted again before it is made (after a borrow
+ * for it): its first reservation goes back to the free vectors.
+ */
+void msi_lease_client_unreserve(struct msi_lease_client *client,
+				unsigned int *reserved)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+	unsigned int r;
+
+	if (!pool)
+		return;
+	spin_lock(&pool->lock);
+	r = min3(*reserved, client->pending, pool->pending);
+	pool->pending -= r;
+	client->pending -= r;
+	spin_unlock(&pool->lock);
+	*reserved = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_unreserve);
+
 static void client_settle(struct msi_lease_client *client,
 			  enum msi_lease_mode mode, unsigned int before,
 			  unsigned int after, unsigned int reserved)
@@ -665,6 +690,29 @@ void msi_lease_client_drive(struct msi_lease_client *client, bool driving)
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_drive);
+
+/**
+ * msi_lease_client_quiet() - is nothing of the broker's under way on it?
+ * @client: an attached client
+ *
+ * Return: false while a release, reclaim or lease end of the client
+ * runs, or its driver is held or driven: the broker is making it
+ * re-allocate, and may hold the negotiation for it.
+ */
+bool msi_lease_client_quiet(struct msi_lease_client *client)
+{
+	struct msi_lease_pool *pool = READ_ONCE(client->pool);
+	bool quiet;
+
+	if (!pool)
+		return false;
+	spin_lock(&pool->lock);
+	quiet = !client->releaser && !client->reclaimer && !client->holding &&
+		!client->driving;
+	spin_unlock(&pool->lock);
+	return quiet;
+}
+EXPORT_SYMBOL_IF_KUNIT(msi_lease_client_quiet);
 
 /**
  * msi_lease_client_forget_demand() - the client's driver went away

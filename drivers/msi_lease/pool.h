@@ -293,6 +293,7 @@ void msi_lease_client_set_cap(struct msi_lease_client *client,
 			      unsigned int cap);
 void msi_lease_client_set_stock(struct msi_lease_client *client, bool stock);
 void msi_lease_client_drive(struct msi_lease_client *client, bool driving);
+bool msi_lease_client_quiet(struct msi_lease_client *client);
 void msi_lease_client_forget_demand(struct msi_lease_client *client);
 void msi_lease_pool_account(struct msi_lease_pool *pool,
 			    struct msi_lease_client *client, bool add);
@@ -302,6 +303,8 @@ unsigned int msi_lease_pool_free_locked(struct msi_lease_pool *pool);
 int msi_lease_client_admit(struct msi_lease_client *client, unsigned int real,
 			   unsigned int min, unsigned int max,
 			   unsigned int *reserved);
+void msi_lease_client_unreserve(struct msi_lease_client *client,
+				unsigned int *reserved);
 void msi_lease_client_settle(struct msi_lease_client *client,
 			     enum msi_lease_mode mode, unsigned int before,
 			     unsigned int after, unsigned int reserved);
