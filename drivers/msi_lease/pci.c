@@ -19,6 +19,7 @@
 #include <linux/hashtable.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
+#include <linux/rtnetlink.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -717,6 +718,13 @@ unsigned int msi_lease_fn_borrow_short(struct msi_lease_fn *fn,
 	 */
 	if (!READ_ONCE(fn->client.stock) || !stock_method(m) ||
 	    READ_ONCE(fn->leaving) || !msi_lease_client_quiet(&fn->client))
+		return 0;
+	/*
+	 * Nor under the RTNL lock (a channel change allocates under it):
+	 * a channels lender's offer and release take it.  Anyone's hold
+	 * counts, so a borrow may be skipped that need not be.
+	 */
+	if (rtnl_is_locked())
 		return 0;
 	msi_lease_pool_get_conf(&fn->bridge->pool, &conf);
 	req.duration_ns = conf.max_lease_ns ?: MSI_LEASE_SUGGEST_DEFAULT_NS;
