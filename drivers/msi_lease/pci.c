@@ -703,6 +703,7 @@ unsigned int msi_lease_fn_borrow_short(struct msi_lease_fn *fn,
 				       unsigned int short_by)
 {
 	enum msi_lease_method m = READ_ONCE(fn->method);
+	struct msi_lease_pool_stats stats;
 	struct msi_lease_pool_conf conf;
 	struct msi_lease_request req = {
 		.count = short_by,
@@ -725,6 +726,16 @@ unsigned int msi_lease_fn_borrow_short(struct msi_lease_fn *fn,
 	 * counts, so a borrow may be skipped that need not be.
 	 */
 	if (rtnl_is_locked())
+		return 0;
+	/*
+	 * Only a shortage of the bridge's: admission reserved what is free,
+	 * so anything still free means the cap or the table held it back
+	 * (an admin's resize to fewer), which a lease must not get around;
+	 * and the lease comes from lenders only, never the free vectors,
+	 * which are the driver's to own.
+	 */
+	msi_lease_pool_stats(&fn->bridge->pool, &stats);
+	if (stats.free)
 		return 0;
 	msi_lease_pool_get_conf(&fn->bridge->pool, &conf);
 	req.duration_ns = conf.max_lease_ns ?: MSI_LEASE_SUGGEST_DEFAULT_NS;
