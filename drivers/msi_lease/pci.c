@@ -548,10 +548,8 @@ static int stock_offer(struct msi_lease_client *client,
 {
 	struct msi_lease_fn *fn = stock_fn(client);
 	enum msi_lease_method m = READ_ONCE(fn->method);
-	unsigned int idle, judged, now;
-
+	unsigned int idle, judged, now, unit, n;
 	struct msi_lease_client_state st;
-	unsigned int unit, n;
 
 	if (!stock_method(m) || msi_lease_method_lends(fn->pdev, m))
 		return 0;
